@@ -1,0 +1,12 @@
+//! Pure domain rules and the types that cross the wire.
+//!
+//! Nothing here does I/O or reads a clock: time is always a parameter, so rules can be
+//! tested across months in milliseconds. Types here are what server functions return;
+//! they must never carry a field that the receiving page is not allowed to show.
+
+pub mod ids;
+pub mod time;
+pub mod vacancy;
+
+pub use ids::VacancyId;
+pub use vacancy::{SalaryBand, VacancyDetail, VacancySummary};

@@ -1,0 +1,94 @@
+//! Showing instants to people in the UK.
+//!
+//! Shortlist stores every instant in UTC and shows it in UK civil time (GMT in winter,
+//! BST in summer). The rule is small and fixed by law (the Summer Time Order 2002: from
+//! 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October), so it
+//! is written here rather than pulling a whole time-zone database into the browser bundle.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc, Weekday};
+
+/// The last Sunday of a month, at 01:00 UTC.
+fn last_sunday_0100_utc(year: i32, month: u32) -> Option<DateTime<Utc>> {
+    let first_of_next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)?
+    };
+    let last_day = first_of_next.pred_opt()?;
+    let back = last_day.weekday().num_days_from_sunday();
+    let sunday = last_day - Duration::days(i64::from(back));
+    debug_assert_eq!(sunday.weekday(), Weekday::Sun);
+    Some(Utc.from_utc_datetime(&sunday.and_hms_opt(1, 0, 0)?))
+}
+
+/// Converts a UTC instant to UK civil time, returning the local wall-clock time and whether
+/// British Summer Time applies.
+#[must_use]
+pub fn to_uk(at: DateTime<Utc>) -> (chrono::NaiveDateTime, bool) {
+    let year = at.year();
+    let bst = match (last_sunday_0100_utc(year, 3), last_sunday_0100_utc(year, 10)) {
+        (Some(start), Some(end)) => at >= start && at < end,
+        _ => false,
+    };
+    let offset = if bst { Duration::hours(1) } else { Duration::zero() };
+    ((at + offset).naive_utc(), bst)
+}
+
+/// A date and time the way GOV.UK writes them: "5 December 2026 at 11:59pm".
+#[must_use]
+pub fn format_uk_datetime(at: DateTime<Utc>) -> String {
+    let (local, _) = to_uk(at);
+    let (pm, hour12) = local.hour12();
+    let suffix = if pm { "pm" } else { "am" };
+    let time = match (local.hour(), local.minute()) {
+        (0, 0) => "midnight".to_owned(),
+        (12, 0) => "midday".to_owned(),
+        (_, 0) => format!("{hour12}{suffix}"),
+        (_, m) => format!("{hour12}:{m:02}{suffix}"),
+    };
+    format!("{} at {time}", format_uk_date(at))
+}
+
+/// A date the way GOV.UK writes it: "5 December 2026" (in UK civil time).
+#[must_use]
+pub fn format_uk_date(at: DateTime<Utc>) -> String {
+    let (local, _) = to_uk(at);
+    local.format("%-d %B %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn winter_is_gmt_and_summer_is_bst() {
+        assert_eq!(format_uk_datetime(utc("2026-12-05T23:59:00Z")), "5 December 2026 at 11:59pm");
+        assert_eq!(format_uk_datetime(utc("2026-07-01T11:00:00Z")), "1 July 2026 at midday");
+        assert_eq!(format_uk_datetime(utc("2026-07-01T22:59:00Z")), "1 July 2026 at 11:59pm");
+        // 23:30 UTC in summer is already the next day in London.
+        assert_eq!(format_uk_date(utc("2026-07-01T23:30:00Z")), "2 July 2026");
+    }
+
+    #[test]
+    fn changes_over_at_one_in_the_morning_utc_on_the_last_sundays() {
+        // 2026: BST from 29 March to 25 October.
+        assert!(!to_uk(utc("2026-03-29T00:59:59Z")).1);
+        assert!(to_uk(utc("2026-03-29T01:00:00Z")).1);
+        assert!(to_uk(utc("2026-10-25T00:59:59Z")).1);
+        assert!(!to_uk(utc("2026-10-25T01:00:00Z")).1);
+        // 2027: 28 March and 31 October (a month whose last day is a Sunday).
+        assert!(to_uk(utc("2027-10-31T00:30:00Z")).1);
+        assert!(!to_uk(utc("2027-10-31T01:00:00Z")).1);
+    }
+
+    #[test]
+    fn midnight_and_minutes_read_naturally() {
+        assert_eq!(format_uk_datetime(utc("2026-01-10T00:00:00Z")), "10 January 2026 at midnight");
+        assert_eq!(format_uk_datetime(utc("2026-01-10T09:05:00Z")), "10 January 2026 at 9:05am");
+        assert_eq!(format_uk_datetime(utc("2026-01-10T17:00:00Z")), "10 January 2026 at 5pm");
+    }
+}

@@ -1,0 +1,41 @@
+//! Small pieces of page shared by several pages.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Sets the HTTP status of the page being rendered on the server (no-op in the browser).
+pub fn set_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(opts), Ok(code)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(status))
+    {
+        opts.set_status(code);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
+/// A whole-page error in the GOV.UK "there is a problem with the service" pattern, with the
+/// HTTP status set to match.
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    set_status(error.status());
+    let (title, body) = match &error {
+        AppError::NotFound => (
+            "Page not found",
+            "If you typed the web address, check it is correct. If you pasted the web address, \
+             check you copied the entire address.",
+        ),
+        AppError::Forbidden => ("You do not have permission to see this page", ""),
+        AppError::Validation(_) => ("There is a problem with the request", ""),
+        AppError::Internal | AppError::Unreachable => {
+            ("Sorry, there is a problem with the service", "Try again later.")
+        }
+    };
+    view! {
+        <leptos_meta::Title text=title/>
+        <h1 class="heading-l">{title}</h1>
+        {(!body.is_empty()).then(|| view! { <p class="body">{body}</p> })}
+        <p class="body"><a class="link" href="/">"Go to current vacancies"</a></p>
+    }
+}

@@ -1,0 +1,11 @@
+//! Pages and the server functions they call.
+//!
+//! One module per page. Every server function here authorises first (public pages say so
+//! explicitly), then calls a port from [`crate::ports::Services`]; it holds no business rule.
+//! Pages that applicants use must work with JavaScript off, so their routes render with
+//! `SsrMode::Async` (the whole page arrives as HTML, with no streamed `<template>` to swap).
+
+pub mod careers;
+pub mod components;
+pub mod not_found;
+pub mod vacancy;

@@ -1,0 +1,91 @@
+//! A vacancy's own page: the full advert. Public, no sign-in.
+
+use super::components::ErrorPage;
+use crate::domain::{VacancyDetail, VacancyId};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// One advertised vacancy. Public by design; a draft or unknown vacancy is "not found", and
+/// so is an id that is not an id at all (the address is wrong either way).
+#[server(prefix = "/api", endpoint = "vacancy")]
+pub async fn vacancy_page(id: String) -> Result<VacancyDetail, AppError> {
+    // Authorisation: none needed; advertised vacancies are public.
+    let id: VacancyId = id.parse().map_err(|_| AppError::NotFound)?;
+    let services = crate::ports::services()?;
+    services.careers.advertised_vacancy(id, services.clock.now()).await?.ok_or(AppError::NotFound)
+}
+
+/// The vacancy page at `/vacancies/:id`.
+#[component]
+pub fn VacancyPage() -> impl IntoView {
+    let params = use_params_map();
+    let detail = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        |id| vacancy_page(id),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="body">"Loading vacancy…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! { <VacancyAdvert detail/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn VacancyAdvert(detail: VacancyDetail) -> impl IntoView {
+    let paragraphs = detail.paragraphs();
+    let s = detail.summary;
+    let closing = s.closing_text();
+    let salary = s.salary.describe();
+    let posts = detail.posts.to_string();
+    let status = if detail.open_for_applications {
+        view! { <p class="body">"Applications close on " <strong>{closing.clone()}</strong> "."</p> }
+            .into_any()
+    } else {
+        view! {
+            <div class="inset-text">
+                <p class="body">"This vacancy closed on " {closing.clone()} ". It is no longer accepting applications."</p>
+            </div>
+        }
+            .into_any()
+    };
+    view! {
+        <leptos_meta::Title text=s.title.clone()/>
+        <nav class="back-link-wrap" aria-label="Back">
+            <a class="back-link" href="/">"All vacancies"</a>
+        </nav>
+        <span class="caption-l">{s.team.clone()}</span>
+        <h1 class="heading-xl">{s.title}</h1>
+        <p class="lead">{s.summary}</p>
+        {status}
+        <dl class="summary-list">
+            <div class="summary-list__row">
+                <dt class="summary-list__key">"Team"</dt>
+                <dd class="summary-list__value">{s.team}</dd>
+            </div>
+            <div class="summary-list__row">
+                <dt class="summary-list__key">"Location"</dt>
+                <dd class="summary-list__value">{s.location}</dd>
+            </div>
+            <div class="summary-list__row">
+                <dt class="summary-list__key">"Salary"</dt>
+                <dd class="summary-list__value">{salary}</dd>
+            </div>
+            <div class="summary-list__row">
+                <dt class="summary-list__key">"Number of posts"</dt>
+                <dd class="summary-list__value">{posts}</dd>
+            </div>
+            <div class="summary-list__row">
+                <dt class="summary-list__key">"Closing date"</dt>
+                <dd class="summary-list__value">{closing}</dd>
+            </div>
+        </dl>
+        <h2 class="heading-l">"About the role"</h2>
+        {paragraphs.into_iter().map(|p| view! { <p class="body">{p}</p> }).collect_view()}
+    }
+}

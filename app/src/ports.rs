@@ -1,0 +1,68 @@
+//! Ports: the use cases server functions call, declared here and implemented in `server`.
+//!
+//! Server-only (`ssr`). A port speaks in domain types and [`AppError`]; it never exposes a
+//! database row, a connection or a storage handle. Server functions reach the ports through
+//! [`Services`], which the server provides as Leptos context on both the render path and the
+//! server-function path. A port method does not authorise: its caller (the server function)
+//! has already decided the person may ask.
+
+use crate::domain::{VacancyDetail, VacancyId, VacancySummary};
+use crate::error::AppError;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::{fmt, sync::Arc};
+
+/// The source of "now". Rules take time as a parameter; tests set it.
+pub trait Clock: Send + Sync {
+    /// The current instant.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The real clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// The public careers pages' view of vacancies.
+#[async_trait]
+pub trait Careers: Send + Sync {
+    /// Published vacancies still open at `now`, closing soonest first.
+    async fn open_vacancies(&self, now: DateTime<Utc>) -> Result<Vec<VacancySummary>, AppError>;
+
+    /// A vacancy that has been advertised (published or since closed), or `None` if there is
+    /// no such vacancy or it was never made public.
+    async fn advertised_vacancy(
+        &self,
+        id: VacancyId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<VacancyDetail>, AppError>;
+}
+
+/// Everything a server function may use, provided as Leptos context by the server.
+#[derive(Clone)]
+pub struct Services {
+    /// Vacancies for the careers pages.
+    pub careers: Arc<dyn Careers>,
+    /// The clock every rule reads.
+    pub clock: Arc<dyn Clock>,
+    /// The employer's name, from configuration.
+    pub organisation_name: Arc<str>,
+}
+
+impl fmt::Debug for Services {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Services").field("organisation_name", &self.organisation_name).finish()
+    }
+}
+
+/// The services of the current request. A missing context is a wiring bug on the server,
+/// reported as an internal error rather than a panic (route generation renders without it).
+pub fn services() -> Result<Services, AppError> {
+    leptos::prelude::use_context::<Services>()
+        .ok_or_else(|| AppError::internal("Services missing from Leptos context"))
+}

@@ -1,0 +1,101 @@
+//! The HTML document and the router: the frame every page sits in.
+//!
+//! On the server the shell also sets the page's Content-Security-Policy, because only here
+//! is the per-response nonce known that the inline hydration scripts carry.
+
+use crate::pages::{careers::CareersPage, not_found::NotFound, vacancy::VacancyPage};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    ParamSegment, SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+/// The Content-Security-Policy for HTML pages: only our own scripts (and the inline ones that
+/// carry this response's nonce), our own wasm, our own styles; no framing, no plugins.
+#[must_use]
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(opts), Some(nonce)) =
+        (use_context::<leptos_axum::ResponseOptions>(), leptos::nonce::use_nonce())
+        && let Ok(value) = http::HeaderValue::from_str(&page_csp(&nonce))
+    {
+        opts.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                // No favicon request: an empty icon keeps the console free of 404s.
+                <link rel="icon" href="data:,"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: header, routes, footer.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/shortlist.css"/>
+        <Title formatter=|title: String| format!("{title} – Shortlist")/>
+        <a href="#main-content" class="skip-link">"Skip to main content"</a>
+        <header class="header">
+            <div class="container header__inner">
+                <a href="/" class="header__service">"Careers"</a>
+                <span class="header__product">"Shortlist"</span>
+            </div>
+        </header>
+        <Router>
+            <div class="container">
+                <main class="main" id="main-content" tabindex="-1">
+                    <Routes fallback=NotFound>
+                        <Route path=StaticSegment("") view=CareersPage ssr=SsrMode::Async/>
+                        <Route
+                            path=(StaticSegment("vacancies"), ParamSegment("id"))
+                            view=VacancyPage
+                            ssr=SsrMode::Async
+                        />
+                    </Routes>
+                </main>
+            </div>
+        </Router>
+        <footer class="footer">
+            <div class="container">
+                <p class="footer__text">
+                    "Shortlist keeps applicants' personal data only as long as the law allows."
+                </p>
+            </div>
+        </footer>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_csp;
+
+    #[test]
+    fn page_csp_allows_only_own_code_and_this_nonce() {
+        let csp = page_csp("abc123");
+        assert!(csp.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+    }
+}

@@ -1,0 +1,83 @@
+//! The `server` command line: `serve` (the default), `migrate`, `seed-demo`, `config`.
+
+use crate::{config::Config, seed, startup, telemetry};
+use clap::{Parser, Subcommand};
+use std::{path::PathBuf, process::ExitCode};
+
+/// Shortlist: a recruitment tracking system that keeps personal data only as long as the law
+/// allows.
+#[derive(Debug, Parser)]
+#[command(name = "server", version, about)]
+pub struct Cli {
+    /// Optional TOML configuration file (environment variables override it).
+    #[arg(long, global = true, env = "SHORTLIST_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Migrate the database, then serve HTTP until Ctrl-C or SIGTERM (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Add a few demo vacancies (idempotent), so a new installation has something to show.
+    SeedDemo,
+    /// List every configuration setting with its default.
+    Config,
+}
+
+/// Runs the command line; the exit code says whether it worked.
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Config) = cli.command {
+        for s in Config::documented() {
+            println!("{:<36} {:<26} default: {}\n    {}\n", s.env, s.toml, s.default, s.meaning);
+        }
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::load(cli.config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("shortlist: configuration error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&config);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => migrate(&config).await,
+        Command::SeedDemo => seed_demo(&config).await,
+        Command::Config => Ok(()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    tracing::info!(mode = ?config.mode, public_url = %config.public_url, "starting Shortlist");
+    let app = startup::Application::build(config).await?;
+    app.run_until(startup::shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let db = startup::connect_and_migrate(config).await?;
+    db.close().await;
+    tracing::info!("database is up to date");
+    Ok(())
+}
+
+async fn seed_demo(config: &Config) -> anyhow::Result<()> {
+    let db = startup::connect_and_migrate(config).await?;
+    let added = seed::seed_demo(&db, chrono::Utc::now()).await?;
+    db.close().await;
+    tracing::info!(added, "demo vacancies seeded");
+    Ok(())
+}

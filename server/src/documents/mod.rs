@@ -1,0 +1,307 @@
+//! Document storage: encrypted objects in `object_store`, keyed per application.
+//!
+//! [`open_object_store`] turns `SHORTLIST_DOCUMENTS_URL` into a store: a local folder by
+//! default, in memory for tests, or S3-compatible storage by URL. [`Documents`] writes and
+//! reads documents through envelope encryption (see [`crypto`]): each application's data key
+//! is created on first use, stored wrapped in the database, and destroyed to make the
+//! application's documents unreadable everywhere at once.
+//!
+//! This module never writes plaintext to storage, never holds a whole document in memory,
+//! and never logs document names or contents.
+
+pub mod crypto;
+
+pub use crypto::random_bytes;
+
+use crate::db::{self, Database, DbError, keys::KeyState};
+use bytes::Bytes;
+use crypto::{CryptoError, DataKey, MasterKey, Opener, Sealer};
+use futures::{Stream, StreamExt as _, stream::BoxStream};
+use object_store::{
+    ObjectStore, ObjectStoreExt as _, WriteMultipart, local::LocalFileSystem, memory::InMemory,
+    path::Path as ObjectPath, prefix::PrefixStore,
+};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// What can go wrong with a document.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    /// No such document.
+    #[error("document not found")]
+    NotFound,
+    /// The application's key was destroyed: its documents are gone for good.
+    #[error("the application's data key has been destroyed")]
+    KeyDestroyed,
+    /// The stored bytes failed authentication or are not a Shortlist document.
+    #[error("document unreadable: {0}")]
+    Crypto(#[from] CryptoError),
+    /// The object store failed.
+    #[error("object storage: {0}")]
+    Storage(#[from] object_store::Error),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] DbError),
+    /// The upload stream failed before it ended.
+    #[error("upload interrupted: {0}")]
+    Source(std::io::Error),
+}
+
+/// Opens the object store named by a documents URL.
+///
+/// # Errors
+/// An unsupported scheme, an unusable folder, or invalid S3 settings.
+pub fn open_object_store(url: &str) -> anyhow::Result<Arc<dyn ObjectStore>> {
+    if url == "memory://" || url == "memory:" {
+        return Ok(Arc::new(InMemory::new()));
+    }
+    if let Some(path) = url.strip_prefix("file://") {
+        std::fs::create_dir_all(path)
+            .map_err(|e| anyhow::anyhow!("creating documents folder {path}: {e}"))?;
+        return Ok(Arc::new(LocalFileSystem::new_with_prefix(path)?));
+    }
+    if url.starts_with("s3://") {
+        let parsed = url::Url::parse(url)?;
+        let store = object_store::aws::AmazonS3Builder::from_env().with_url(url).build()?;
+        let prefix = parsed.path().trim_matches('/');
+        return Ok(if prefix.is_empty() {
+            Arc::new(store)
+        } else {
+            Arc::new(PrefixStore::new(store, prefix))
+        });
+    }
+    anyhow::bail!("SHORTLIST_DOCUMENTS_URL must start with file://, s3:// or memory://")
+}
+
+/// Identifies one stored document of one application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentRef {
+    /// The application that owns the document (and its key).
+    pub application: Uuid,
+    /// The document.
+    pub document: Uuid,
+}
+
+impl DocumentRef {
+    fn path(&self) -> ObjectPath {
+        ObjectPath::from(format!("applications/{}/{}", self.application, self.document))
+    }
+}
+
+/// Encrypted document storage.
+#[derive(Clone)]
+pub struct Documents {
+    store: Arc<dyn ObjectStore>,
+    master: Arc<MasterKey>,
+    db: Database,
+}
+
+impl std::fmt::Debug for Documents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Documents").field("store", &self.store.to_string()).finish()
+    }
+}
+
+/// How many object-store part uploads may be in flight per document.
+const UPLOAD_CONCURRENCY: usize = 2;
+
+impl Documents {
+    /// Builds the document service.
+    #[must_use]
+    pub fn new(store: Arc<dyn ObjectStore>, master_key: &[u8; 32], db: Database) -> Self {
+        Self { store, master: Arc::new(MasterKey::new(master_key)), db }
+    }
+
+    /// Whether the store answers (a missing probe object counts as an answer).
+    ///
+    /// # Errors
+    /// The store is unreachable.
+    pub async fn ping(&self) -> Result<(), DocumentError> {
+        match self.store.head(&ObjectPath::from("healthz/probe")).await {
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The application's data key, created (and stored wrapped) on first use.
+    async fn key_for_writing(&self, application: Uuid) -> Result<DataKey, DocumentError> {
+        let mut conn = self.db.acquire().await?;
+        match db::keys::state(conn.conn(), application).await? {
+            KeyState::Live(wrapped) => Ok(self.master.unwrap_key(&wrapped, application.as_bytes())?),
+            KeyState::Destroyed => Err(DocumentError::KeyDestroyed),
+            KeyState::Missing => {
+                let key = DataKey::generate();
+                let wrapped = self.master.wrap(&key, application.as_bytes());
+                // Two uploads for one application may race to create its key: the insert
+                // keeps the first, and both then read back the same stored key.
+                db::keys::insert_if_absent(conn.conn(), application, &wrapped).await?;
+                match db::keys::state(conn.conn(), application).await? {
+                    KeyState::Live(stored) => {
+                        Ok(self.master.unwrap_key(&stored, application.as_bytes())?)
+                    }
+                    _ => Err(DocumentError::KeyDestroyed),
+                }
+            }
+        }
+    }
+
+    async fn key_for_reading(&self, application: Uuid) -> Result<DataKey, DocumentError> {
+        let mut conn = self.db.acquire().await?;
+        match db::keys::state(conn.conn(), application).await? {
+            KeyState::Live(wrapped) => Ok(self.master.unwrap_key(&wrapped, application.as_bytes())?),
+            KeyState::Destroyed => Err(DocumentError::KeyDestroyed),
+            KeyState::Missing => Err(DocumentError::NotFound),
+        }
+    }
+
+    /// Encrypts and stores a document from a stream, returning its reference and plaintext
+    /// size. Memory use is bounded by the chunk and part sizes, not the document size.
+    ///
+    /// # Errors
+    /// The key was destroyed, the source failed, or storage failed (nothing is left behind).
+    pub async fn put<S>(&self, application: Uuid, source: S) -> Result<(DocumentRef, u64), DocumentError>
+    where
+        S: Stream<Item = Result<Bytes, std::io::Error>> + Send,
+    {
+        let key = self.key_for_writing(application).await?;
+        let doc = DocumentRef { application, document: Uuid::new_v4() };
+        let path = doc.path();
+        let upload = self.store.put_multipart(&path).await?;
+        let mut writer = WriteMultipart::new(upload);
+        match Self::write_sealed(&mut writer, &key, &path, source).await {
+            Ok(size) => {
+                writer.finish().await?;
+                Ok((doc, size))
+            }
+            Err(e) => {
+                // Best effort: a failed abort leaves an incomplete upload that the store
+                // expires; the object itself was never completed, so nothing is readable.
+                let _ = writer.abort().await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn write_sealed<S>(
+        writer: &mut WriteMultipart,
+        key: &DataKey,
+        path: &ObjectPath,
+        source: S,
+    ) -> Result<u64, DocumentError>
+    where
+        S: Stream<Item = Result<Bytes, std::io::Error>> + Send,
+    {
+        let (mut sealer, header) = Sealer::new(key, path.as_ref().as_bytes());
+        writer.write(&header);
+        let mut size = 0u64;
+        let mut source = std::pin::pin!(source);
+        while let Some(piece) = source.next().await {
+            let piece = piece.map_err(DocumentError::Source)?;
+            size += piece.len() as u64;
+            let sealed = sealer.push(&piece)?;
+            if !sealed.is_empty() {
+                writer.wait_for_capacity(UPLOAD_CONCURRENCY).await?;
+                writer.write(&sealed);
+            }
+        }
+        writer.write(&sealer.finish()?);
+        Ok(size)
+    }
+
+    /// Reads and decrypts a document as a stream. The first chunk is authenticated before
+    /// this returns, so a wrong key or tampered start fails here rather than mid-download.
+    ///
+    /// # Errors
+    /// Not found, key destroyed, storage failure, or failed authentication.
+    pub async fn get(
+        &self,
+        doc: DocumentRef,
+    ) -> Result<BoxStream<'static, Result<Bytes, DocumentError>>, DocumentError> {
+        let key = self.key_for_reading(doc.application).await?;
+        let path = doc.path();
+        let source = match self.store.get(&path).await {
+            Ok(r) => r.into_stream(),
+            Err(object_store::Error::NotFound { .. }) => return Err(DocumentError::NotFound),
+            Err(e) => return Err(e.into()),
+        };
+        let opener = Opener::new(&key, path.as_ref().as_bytes());
+        let mut stream = decrypting(source, opener);
+        // Pull until the first plaintext (or the end) so errors surface before streaming.
+        let mut first = Vec::new();
+        let mut ended = true;
+        while let Some(piece) = stream.next().await {
+            let piece = piece?;
+            if !piece.is_empty() {
+                first.push(Ok(piece));
+                ended = false;
+                break;
+            }
+        }
+        let head = futures::stream::iter(first);
+        Ok(if ended { head.boxed() } else { head.chain(stream).boxed() })
+    }
+
+    /// Destroys the application's data key, making all its documents unreadable, in every
+    /// copy. Idempotent.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub async fn destroy_key(&self, application: Uuid) -> Result<(), DocumentError> {
+        let mut conn = self.db.acquire().await?;
+        db::keys::destroy(conn.conn(), application, chrono::Utc::now()).await?;
+        Ok(())
+    }
+
+    /// Deletes the stored object. A missing object counts as deleted.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn delete(&self, doc: DocumentRef) -> Result<(), DocumentError> {
+        match self.store.delete(&doc.path()).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The raw stored bytes, for tests that tamper with ciphertext.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn object_store(&self) -> Arc<dyn ObjectStore> {
+        Arc::clone(&self.store)
+    }
+
+    /// Where a document lives in the object store.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn object_path(doc: DocumentRef) -> ObjectPath {
+        doc.path()
+    }
+}
+
+/// Turns a ciphertext stream into a plaintext stream, failing on the first bad chunk and on a
+/// stream that ends before its last chunk.
+fn decrypting(
+    source: BoxStream<'static, object_store::Result<Bytes>>,
+    opener: Opener,
+) -> BoxStream<'static, Result<Bytes, DocumentError>> {
+    struct State {
+        source: BoxStream<'static, object_store::Result<Bytes>>,
+        opener: Option<Opener>,
+    }
+    futures::stream::try_unfold(State { source, opener: Some(opener) }, |mut st| async move {
+        loop {
+            let Some(opener) = st.opener.as_mut() else { return Ok(None) };
+            if let Some(plain) = opener.next_chunk()? {
+                return Ok(Some((Bytes::from(plain), st)));
+            }
+            match st.source.next().await {
+                Some(piece) => opener.push(&piece?)?,
+                None => {
+                    let last = st.opener.take().map(Opener::finish).transpose()?.unwrap_or_default();
+                    return Ok(Some((Bytes::from(last), st)));
+                }
+            }
+        }
+    })
+    .boxed()
+}

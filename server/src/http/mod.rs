@@ -1,0 +1,55 @@
+//! The HTTP surface: Leptos pages and server functions, static files, `/healthz`, and the
+//! layers every response passes through (security headers, request log).
+//!
+//! Services reach pages and server functions as Leptos context, provided on both the render
+//! path and the server-function path from one closure, so the two can never disagree.
+
+mod headers;
+mod health;
+mod trace;
+
+use crate::{config::Config, db::Database, documents::Documents};
+use app::ports::Services;
+use axum::{Router, extract::FromRef, middleware, routing::get};
+use leptos::prelude::{LeptosOptions, provide_context};
+use leptos_axum::{LeptosRoutes as _, generate_route_list};
+use std::sync::Arc;
+
+/// What handlers share.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// Leptos's own settings (site root, output name).
+    pub leptos_options: LeptosOptions,
+    /// The ports' implementations, handed to pages and server functions.
+    pub services: Services,
+    /// The database, for health checks.
+    pub db: Database,
+    /// Document storage, for health checks.
+    pub documents: Documents,
+    /// The configuration.
+    pub config: Arc<Config>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Builds the whole router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let services = state.services.clone();
+    let context = move || provide_context(services.clone());
+    let shell_options = state.leptos_options.clone();
+    let behind_tls = state.config.behind_tls();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            app::shell(shell_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .layer(middleware::from_fn_with_state(behind_tls, headers::security_headers))
+        .layer(middleware::from_fn(trace::log_request))
+        .with_state(state)
+}

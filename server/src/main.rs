@@ -1,0 +1,8 @@
+//! The `server` binary: see [`server::cli`].
+
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    server::cli::run().await
+}

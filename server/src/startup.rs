@@ -1,0 +1,143 @@
+//! Building and running the application: connect, migrate, open storage, bind, serve.
+//!
+//! [`Application::build`] does everything up to a bound listener and reports the port, so
+//! tests start the real application in-process on port 0 and talk to it over HTTP.
+
+use crate::{
+    careers::StoreCareers,
+    config::Config,
+    db::Database,
+    documents::{Documents, open_object_store},
+    http::{AppState, router},
+};
+use anyhow::Context as _;
+use app::ports::{Clock, Services, SystemClock};
+use leptos::prelude::LeptosOptions;
+use std::{future::Future, net::SocketAddr, sync::Arc};
+use tokio::net::TcpListener;
+
+/// The name cargo-leptos gives the wasm and JS bundle (`name` in the workspace metadata).
+pub const BUNDLE_NAME: &str = "shortlist";
+
+/// A built application with its listener bound.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    address: SocketAddr,
+    db: Database,
+    documents: Documents,
+}
+
+impl Application {
+    /// Builds the application with the real clock.
+    ///
+    /// # Errors
+    /// The database, storage or listener could not be set up; migrations failed.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// Builds the application with the given clock (tests move time).
+    ///
+    /// # Errors
+    /// As [`Application::build`].
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let db = connect_and_migrate(&config).await?;
+        let store = open_object_store(&config.documents_url)?;
+        let documents = Documents::new(store, config.master_key.expose(), db.clone());
+        let services = Services {
+            careers: Arc::new(StoreCareers::new(db.clone())),
+            clock,
+            organisation_name: Arc::from(config.organisation_name.as_str()),
+        };
+        let leptos_options = LeptosOptions::builder()
+            .output_name(BUNDLE_NAME)
+            .site_root(config.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(config.listen)
+            .build();
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        let address = listener.local_addr()?;
+        let state = AppState {
+            leptos_options,
+            services,
+            db: db.clone(),
+            documents: documents.clone(),
+            config: Arc::new(config),
+        };
+        Ok(Self { listener, router: router(state), address, db, documents })
+    }
+
+    /// The address actually bound (its port is the real one when 0 was asked for).
+    #[must_use]
+    pub const fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The database, for tests that arrange data.
+    #[must_use]
+    pub fn database(&self) -> Database {
+        self.db.clone()
+    }
+
+    /// Document storage, for tests.
+    #[must_use]
+    pub fn documents(&self) -> Documents {
+        self.documents.clone()
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests and closes the
+    /// database pool.
+    ///
+    /// # Errors
+    /// The server failed.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        tracing::info!(address = %self.address, "listening");
+        let result = axum::serve(self.listener, self.router.into_make_service())
+            .with_graceful_shutdown(shutdown)
+            .await;
+        self.db.close().await;
+        tracing::info!("stopped");
+        result
+    }
+}
+
+/// Connects to the configured database and brings its schema up to date.
+///
+/// # Errors
+/// Unreachable database or failed migration.
+pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<Database> {
+    let db = Database::connect(config.database_url.expose(), config.database_max_connections)
+        .await
+        .context("connecting to the database (check DATABASE_URL)")?;
+    db.migrate().await.context("applying database migrations")?;
+    Ok(db)
+}
+
+/// Completes on Ctrl-C or SIGTERM (what process managers send).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown requested; finishing in-flight requests");
+}

@@ -1,0 +1,15 @@
+//! Logging set-up. Log lines carry ids, routes and counts — never names, emails, document
+//! contents or free text a person typed.
+
+use crate::config::{Config, LogFormat};
+use tracing_subscriber::{EnvFilter, fmt};
+
+/// Installs the global subscriber once; later calls (tests) are ignored.
+pub fn init(config: &Config) {
+    let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = fmt().with_env_filter(filter).with_target(false);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}

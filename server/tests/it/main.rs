@@ -1,0 +1,13 @@
+//! The server's integration tests, in one binary (one link step instead of one per file).
+//!
+//! - `conformance`: the store's behaviour, run identically against SQLite and PostgreSQL.
+//! - `documents`: encrypted document storage over a real database and an in-memory store.
+//! - `http`: the whole application started in-process on port 0 and driven over HTTP.
+//!
+//! PostgreSQL tests need a server (see `helpers::postgres_admin_url`); when none answers they
+//! fail with a message saying so — they never skip.
+
+mod conformance;
+mod documents;
+mod helpers;
+mod http;
