@@ -53,6 +53,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run only in the browser, after hydration; the attribute lets browser tests (and
+    // anyone debugging) tell a hydrated page from server-rendered HTML.
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
     view! {
         <Stylesheet id="leptos" href="/pkg/shortlist.css"/>
         <Title formatter=|title: String| format!("{title} – Shortlist")/>
@@ -64,7 +68,7 @@ pub fn App() -> impl IntoView {
             </div>
         </header>
         <Router>
-            <div class="container">
+            <div class="container" data-hydrated=move || hydrated.get().to_string()>
                 <main class="main" id="main-content" tabindex="-1">
                     <Routes fallback=NotFound>
                         <Route path=StaticSegment("") view=CareersPage ssr=SsrMode::Async/>
