@@ -120,27 +120,95 @@ struct Raw {
 }
 
 const DOCS: &[SettingDoc] = &[
-    SettingDoc { env: "SHORTLIST_MODE", toml: "mode", default: "development", meaning: "`development` or `production`. Production refuses to start without explicit secrets and an https public URL." },
-    SettingDoc { env: "SHORTLIST_LISTEN", toml: "listen", default: "127.0.0.1:3000", meaning: "Address and port to listen on (port 0 picks a free one)." },
-    SettingDoc { env: "SHORTLIST_PUBLIC_URL", toml: "public_url", default: "http://<listen>", meaning: "The address people use. `https://` turns on HSTS and secure cookies." },
-    SettingDoc { env: "DATABASE_URL", toml: "database_url", default: "sqlite://<data_dir>/shortlist.db", meaning: "`sqlite://path` (created if missing) or `postgres://user@host/db`." },
-    SettingDoc { env: "SHORTLIST_DATABASE_MAX_CONNECTIONS", toml: "database_max_connections", default: "10", meaning: "Pool size per instance." },
-    SettingDoc { env: "SHORTLIST_DOCUMENTS_URL", toml: "documents_url", default: "file://<data_dir>/documents", meaning: "Document storage: `file://dir`, `s3://bucket/prefix` (credentials from the standard `AWS_*` variables), or `memory://` (tests only; refused in production)." },
-    SettingDoc { env: "SHORTLIST_MASTER_KEY", toml: "master_key", default: "development: generated into <data_dir>/secrets.toml", meaning: "Base64 of 32 random bytes (`openssl rand -base64 32`). Wraps every application's document key. Required in production." },
-    SettingDoc { env: "SHORTLIST_COOKIE_SECRET", toml: "cookie_secret", default: "development: generated into <data_dir>/secrets.toml", meaning: "Base64 of at least 32 random bytes. Signs cookies. Required in production." },
-    SettingDoc { env: "SHORTLIST_ORGANISATION_NAME", toml: "organisation_name", default: "Shortlist demo employer", meaning: "The employer's name shown on public pages." },
-    SettingDoc { env: "SHORTLIST_SITE_ROOT", toml: "site_root", default: "$LEPTOS_SITE_ROOT or target/site", meaning: "Directory of the built site (wasm, JS, CSS)." },
-    SettingDoc { env: "SHORTLIST_DATA_DIR", toml: "data_dir", default: "./data", meaning: "Local data: SQLite file, documents, generated development secrets." },
-    SettingDoc { env: "SHORTLIST_LOG", toml: "log", default: "info", meaning: "Log filter (`tracing` syntax, e.g. `server=debug,info`)." },
-    SettingDoc { env: "SHORTLIST_LOG_FORMAT", toml: "log_format", default: "text", meaning: "`text` or `json`." },
-    SettingDoc { env: "SHORTLIST_CONFIG", toml: "-", default: "none", meaning: "Path of an optional TOML file with any of the keys above." },
+    SettingDoc {
+        env: "SHORTLIST_MODE",
+        toml: "mode",
+        default: "development",
+        meaning: "`development` or `production`. Production refuses to start without explicit secrets and an https public URL.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_LISTEN",
+        toml: "listen",
+        default: "127.0.0.1:3000",
+        meaning: "Address and port to listen on (port 0 picks a free one).",
+    },
+    SettingDoc {
+        env: "SHORTLIST_PUBLIC_URL",
+        toml: "public_url",
+        default: "http://<listen>",
+        meaning: "The address people use. `https://` turns on HSTS and secure cookies.",
+    },
+    SettingDoc {
+        env: "DATABASE_URL",
+        toml: "database_url",
+        default: "sqlite://<data_dir>/shortlist.db",
+        meaning: "`sqlite://path` (created if missing) or `postgres://user@host/db`.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_DATABASE_MAX_CONNECTIONS",
+        toml: "database_max_connections",
+        default: "10",
+        meaning: "Pool size per instance.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_DOCUMENTS_URL",
+        toml: "documents_url",
+        default: "file://<data_dir>/documents",
+        meaning: "Document storage: `file://dir`, `s3://bucket/prefix` (credentials from the standard `AWS_*` variables), or `memory://` (tests only; refused in production).",
+    },
+    SettingDoc {
+        env: "SHORTLIST_MASTER_KEY",
+        toml: "master_key",
+        default: "development: generated into <data_dir>/secrets.toml",
+        meaning: "Base64 of 32 random bytes (`openssl rand -base64 32`). Wraps every application's document key. Required in production.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_COOKIE_SECRET",
+        toml: "cookie_secret",
+        default: "development: generated into <data_dir>/secrets.toml",
+        meaning: "Base64 of at least 32 random bytes. Signs session and CSRF cookies (staff sign-in builds on it). Required in production.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_ORGANISATION_NAME",
+        toml: "organisation_name",
+        default: "Shortlist demo employer",
+        meaning: "The employer's name shown on public pages.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_SITE_ROOT",
+        toml: "site_root",
+        default: "$LEPTOS_SITE_ROOT or target/site",
+        meaning: "Directory of the built site (wasm, JS, CSS).",
+    },
+    SettingDoc {
+        env: "SHORTLIST_DATA_DIR",
+        toml: "data_dir",
+        default: "./data",
+        meaning: "Local data: SQLite file, documents, generated development secrets.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_LOG",
+        toml: "log",
+        default: "info",
+        meaning: "Log filter (`tracing` syntax, e.g. `server=debug,info`).",
+    },
+    SettingDoc {
+        env: "SHORTLIST_LOG_FORMAT",
+        toml: "log_format",
+        default: "text",
+        meaning: "`text` or `json`.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_CONFIG",
+        toml: "-",
+        default: "none",
+        meaning: "Path of an optional TOML file with any of the keys above.",
+    },
 ];
 
 /// Example values that ship in `.env.example`; production refuses them.
-const EXAMPLE_SECRETS: &[&str] = &[
-    "CHANGE-ME-base64-of-32-random-bytes",
-    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-];
+const EXAMPLE_SECRETS: &[&str] =
+    &["CHANGE-ME-base64-of-32-random-bytes", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="];
 
 impl Config {
     /// Every setting, for the README and `--help`.
@@ -189,8 +257,9 @@ impl Config {
             .parse()
             .context("SHORTLIST_LISTEN must be an address and port, e.g. 127.0.0.1:3000")?;
         let public_url = raw.public_url.unwrap_or_else(|| format!("http://{listen}"));
-        let public_url = url::Url::parse(&public_url)
-            .context("SHORTLIST_PUBLIC_URL must be an absolute URL, e.g. https://jobs.example.org")?;
+        let public_url = url::Url::parse(&public_url).context(
+            "SHORTLIST_PUBLIC_URL must be an absolute URL, e.g. https://jobs.example.org",
+        )?;
         if !matches!(public_url.scheme(), "http" | "https") {
             bail!("SHORTLIST_PUBLIC_URL must start with http:// or https://");
         }
@@ -198,9 +267,8 @@ impl Config {
         let database_url = raw
             .database_url
             .unwrap_or_else(|| format!("sqlite://{}/shortlist.db", data_dir.display()));
-        let documents_url = raw
-            .documents_url
-            .unwrap_or_else(|| format!("file://{}/documents", data_dir.display()));
+        let documents_url =
+            raw.documents_url.unwrap_or_else(|| format!("file://{}/documents", data_dir.display()));
         let site_root = raw
             .site_root
             .or_else(|| env.get("LEPTOS_SITE_ROOT").cloned())
@@ -266,7 +334,9 @@ impl Config {
             bail!("production mode cannot keep documents in memory; set SHORTLIST_DOCUMENTS_URL");
         }
         if self.master_key.expose().iter().all(|b| *b == self.master_key.expose()[0]) {
-            bail!("SHORTLIST_MASTER_KEY is not random; generate one with `openssl rand -base64 32`");
+            bail!(
+                "SHORTLIST_MASTER_KEY is not random; generate one with `openssl rand -base64 32`"
+            );
         }
         Ok(())
     }
@@ -325,7 +395,9 @@ impl Raw {
 
 fn parse_master_key(text: &str) -> anyhow::Result<Zeroizing<[u8; 32]>> {
     if EXAMPLE_SECRETS.contains(&text.trim()) {
-        bail!("SHORTLIST_MASTER_KEY is the example value; generate one with `openssl rand -base64 32`");
+        bail!(
+            "SHORTLIST_MASTER_KEY is the example value; generate one with `openssl rand -base64 32`"
+        );
     }
     let bytes = Zeroizing::new(
         B64.decode(text.trim()).context("SHORTLIST_MASTER_KEY must be base64 (of 32 bytes)")?,
@@ -339,11 +411,12 @@ fn parse_master_key(text: &str) -> anyhow::Result<Zeroizing<[u8; 32]>> {
 
 fn parse_cookie_secret(text: &str) -> anyhow::Result<Zeroizing<Vec<u8>>> {
     if EXAMPLE_SECRETS.contains(&text.trim()) {
-        bail!("SHORTLIST_COOKIE_SECRET is the example value; generate one with `openssl rand -base64 32`");
+        bail!(
+            "SHORTLIST_COOKIE_SECRET is the example value; generate one with `openssl rand -base64 32`"
+        );
     }
-    let bytes = Zeroizing::new(
-        B64.decode(text.trim()).context("SHORTLIST_COOKIE_SECRET must be base64")?,
-    );
+    let bytes =
+        Zeroizing::new(B64.decode(text.trim()).context("SHORTLIST_COOKIE_SECRET must be base64")?);
     if bytes.len() < 32 {
         bail!("SHORTLIST_COOKIE_SECRET must decode to at least 32 bytes");
     }
@@ -407,21 +480,16 @@ mod tests {
     fn runs_locally_with_nothing_set() {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
-        let c = Config::from_sources(
-            None,
-            &env(&[("SHORTLIST_DATA_DIR", data.to_str().unwrap())]),
-        )
-        .unwrap();
+        let c = Config::from_sources(None, &env(&[("SHORTLIST_DATA_DIR", data.to_str().unwrap())]))
+            .unwrap();
         assert_eq!(c.mode, Mode::Development);
         assert_eq!(c.listen, "127.0.0.1:3000".parse().unwrap());
         assert!(c.database_url.expose().starts_with("sqlite://"));
         assert!(c.documents_url.starts_with("file://"));
         // Generated secrets are kept, so a second start reads the same key.
-        let again = Config::from_sources(
-            None,
-            &env(&[("SHORTLIST_DATA_DIR", data.to_str().unwrap())]),
-        )
-        .unwrap();
+        let again =
+            Config::from_sources(None, &env(&[("SHORTLIST_DATA_DIR", data.to_str().unwrap())]))
+                .unwrap();
         assert_eq!(c.master_key.expose().as_slice(), again.master_key.expose().as_slice());
         #[cfg(unix)]
         {
@@ -451,7 +519,10 @@ mod tests {
 
     #[test]
     fn production_refuses_to_start_without_real_secrets() {
-        let base = [("SHORTLIST_MODE", "production"), ("SHORTLIST_PUBLIC_URL", "https://jobs.example.org")];
+        let base = [
+            ("SHORTLIST_MODE", "production"),
+            ("SHORTLIST_PUBLIC_URL", "https://jobs.example.org"),
+        ];
         let err = Config::from_sources(None, &env(&base)).unwrap_err().to_string();
         assert!(err.contains("SHORTLIST_MASTER_KEY"), "{err}");
 
@@ -524,7 +595,10 @@ mod tests {
     #[test]
     fn malformed_values_are_refused_with_the_setting_named() {
         let (master, cookie) = (key(), key());
-        let base = [("SHORTLIST_MASTER_KEY", master.as_str()), ("SHORTLIST_COOKIE_SECRET", cookie.as_str())];
+        let base = [
+            ("SHORTLIST_MASTER_KEY", master.as_str()),
+            ("SHORTLIST_COOKIE_SECRET", cookie.as_str()),
+        ];
         for (k, v) in [
             ("SHORTLIST_LISTEN", "localhost"),
             ("SHORTLIST_MODE", "prod"),
@@ -537,6 +611,30 @@ mod tests {
             pairs.push((k, v));
             let err = format!("{:#}", Config::from_sources(None, &env(&pairs)).unwrap_err());
             assert!(err.contains(k) || err.contains("SHORTLIST_"), "{k}: {err}");
+        }
+    }
+
+    /// The README table and `.env.example` are how operators learn the settings; a setting
+    /// added here without documenting it there fails this test.
+    #[test]
+    fn every_setting_is_documented_in_readme_and_env_example() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let example = std::fs::read_to_string(root.join(".env.example")).unwrap();
+        for s in Config::documented() {
+            assert!(readme.contains(&format!("| `{}` |", s.env)), "README lacks {}", s.env);
+            assert!(example.contains(s.env), ".env.example lacks {}", s.env);
+        }
+    }
+
+    /// The example secrets in `.env.example` must be the ones production refuses.
+    #[test]
+    fn env_example_secrets_are_refused_in_production() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let example = std::fs::read_to_string(root.join(".env.example")).unwrap();
+        for line in example.lines().filter(|l| l.contains("_KEY=") || l.contains("_SECRET=")) {
+            let value = line.split_once('=').unwrap().1;
+            assert!(EXAMPLE_SECRETS.contains(&value), "{line} is not a refused example value");
         }
     }
 }

@@ -16,7 +16,16 @@ pub fn demo_vacancies(now: DateTime<Utc>) -> Vec<VacancyRecord> {
     let day = now.duration_trunc(Duration::days(1)).unwrap_or(now);
     // Close at 23:59 UTC so that the closing time reads naturally.
     let closes = |days: i64| day + Duration::days(days) + Duration::minutes(23 * 60 + 59);
-    let v = |id: u128, title: &str, team: &str, location: &str, min, max, summary: &str, description: &str, posts, days| VacancyRecord {
+    let v = |id: u128,
+             title: &str,
+             team: &str,
+             location: &str,
+             min,
+             max,
+             summary: &str,
+             description: &str,
+             posts,
+             days| VacancyRecord {
         id: Uuid::from_u128(id),
         title: title.to_owned(),
         team: team.to_owned(),

@@ -94,7 +94,10 @@ impl Application {
     ///
     /// # Errors
     /// The server failed.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         tracing::info!(address = %self.address, "listening");
         let result = axum::serve(self.listener, self.router.into_make_service())
             .with_graceful_shutdown(shutdown)

@@ -43,7 +43,7 @@ fn pounds(amount: i32) -> String {
     }
     out.push('£');
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -126,9 +126,15 @@ mod tests {
 
     #[test]
     fn salary_bands_read_like_a_job_advert() {
-        assert_eq!(SalaryBand::new(32_000, 38_500).unwrap().describe(), "£32,000 to £38,500 a year");
+        assert_eq!(
+            SalaryBand::new(32_000, 38_500).unwrap().describe(),
+            "£32,000 to £38,500 a year"
+        );
         assert_eq!(SalaryBand::new(30_000, 30_000).unwrap().describe(), "£30,000 a year");
-        assert_eq!(SalaryBand::new(999, 1_000_000).unwrap().describe(), "£999 to £1,000,000 a year");
+        assert_eq!(
+            SalaryBand::new(999, 1_000_000).unwrap().describe(),
+            "£999 to £1,000,000 a year"
+        );
         assert_eq!(SalaryBand::new(0, 0).unwrap().describe(), "£0 a year");
     }
 

@@ -113,4 +113,3 @@ mod tests {
         assert_eq!(count_text(12), "12 vacancies");
     }
 }
-

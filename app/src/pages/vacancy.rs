@@ -20,10 +20,7 @@ pub async fn vacancy_page(id: String) -> Result<VacancyDetail, AppError> {
 #[component]
 pub fn VacancyPage() -> impl IntoView {
     let params = use_params_map();
-    let detail = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        |id| vacancy_page(id),
-    );
+    let detail = Resource::new(move || params.read().get("id").unwrap_or_default(), vacancy_page);
     view! {
         <Suspense fallback=|| view! { <p class="body">"Loading vacancy…"</p> }>
             {move || Suspend::new(async move {

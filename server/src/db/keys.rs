@@ -40,7 +40,11 @@ pub async fn state(conn: Conn<'_>, application: Uuid) -> Result<KeyState, DbErro
 /// # Errors
 /// Database failure.
 #[tracing::instrument(skip_all)]
-pub async fn insert_if_absent(conn: Conn<'_>, application: Uuid, wrapped: &[u8]) -> Result<(), DbError> {
+pub async fn insert_if_absent(
+    conn: Conn<'_>,
+    application: Uuid,
+    wrapped: &[u8],
+) -> Result<(), DbError> {
     const SQL: &str = "INSERT INTO application_keys (application_id, wrapped_key, created_at) \
                        VALUES ($1, $2, $3) ON CONFLICT (application_id) DO NOTHING";
     let now = Utc::now();

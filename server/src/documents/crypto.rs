@@ -16,6 +16,7 @@
 //!
 //! This module never logs, stores or returns a key in the clear outside [`DataKey`].
 
+use bytes::BytesMut;
 use chacha20poly1305::{
     XChaCha20Poly1305, XNonce,
     aead::{
@@ -25,7 +26,6 @@ use chacha20poly1305::{
         stream::{DecryptorBE32, EncryptorBE32},
     },
 };
-use bytes::BytesMut;
 use zeroize::Zeroizing;
 
 /// Plaintext bytes per chunk.
@@ -290,7 +290,12 @@ mod tests {
         out
     }
 
-    fn open(key: &DataKey, aad: &[u8], sealed: &[u8], piece: usize) -> Result<Vec<u8>, CryptoError> {
+    fn open(
+        key: &DataKey,
+        aad: &[u8],
+        sealed: &[u8],
+        piece: usize,
+    ) -> Result<Vec<u8>, CryptoError> {
         let mut o = Opener::new(key, aad);
         let mut out = Vec::new();
         for part in sealed.chunks(piece.max(1)) {

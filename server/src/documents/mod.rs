@@ -127,7 +127,9 @@ impl Documents {
     async fn key_for_writing(&self, application: Uuid) -> Result<DataKey, DocumentError> {
         let mut conn = self.db.acquire().await?;
         match db::keys::state(conn.conn(), application).await? {
-            KeyState::Live(wrapped) => Ok(self.master.unwrap_key(&wrapped, application.as_bytes())?),
+            KeyState::Live(wrapped) => {
+                Ok(self.master.unwrap_key(&wrapped, application.as_bytes())?)
+            }
             KeyState::Destroyed => Err(DocumentError::KeyDestroyed),
             KeyState::Missing => {
                 let key = DataKey::generate();
@@ -148,7 +150,9 @@ impl Documents {
     async fn key_for_reading(&self, application: Uuid) -> Result<DataKey, DocumentError> {
         let mut conn = self.db.acquire().await?;
         match db::keys::state(conn.conn(), application).await? {
-            KeyState::Live(wrapped) => Ok(self.master.unwrap_key(&wrapped, application.as_bytes())?),
+            KeyState::Live(wrapped) => {
+                Ok(self.master.unwrap_key(&wrapped, application.as_bytes())?)
+            }
             KeyState::Destroyed => Err(DocumentError::KeyDestroyed),
             KeyState::Missing => Err(DocumentError::NotFound),
         }
@@ -159,7 +163,11 @@ impl Documents {
     ///
     /// # Errors
     /// The key was destroyed, the source failed, or storage failed (nothing is left behind).
-    pub async fn put<S>(&self, application: Uuid, source: S) -> Result<(DocumentRef, u64), DocumentError>
+    pub async fn put<S>(
+        &self,
+        application: Uuid,
+        source: S,
+    ) -> Result<(DocumentRef, u64), DocumentError>
     where
         S: Stream<Item = Result<Bytes, std::io::Error>> + Send,
     {
@@ -297,7 +305,8 @@ fn decrypting(
             match st.source.next().await {
                 Some(piece) => opener.push(&piece?)?,
                 None => {
-                    let last = st.opener.take().map(Opener::finish).transpose()?.unwrap_or_default();
+                    let last =
+                        st.opener.take().map(Opener::finish).transpose()?.unwrap_or_default();
                     return Ok(Some((Bytes::from(last), st)));
                 }
             }

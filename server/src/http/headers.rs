@@ -15,7 +15,11 @@ use axum::{
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Adds the baseline headers; HSTS only when people reach Shortlist over TLS.
-pub async fn security_headers(State(behind_tls): State<bool>, req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(behind_tls): State<bool>,
+    req: Request,
+    next: Next,
+) -> Response {
     let static_asset = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();

@@ -48,7 +48,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             app::shell(shell_options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            context,
+            app::shell,
+        ))
         .layer(middleware::from_fn_with_state(behind_tls, headers::security_headers))
         .layer(middleware::from_fn(trace::log_request))
         .with_state(state)

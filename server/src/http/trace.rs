@@ -1,7 +1,11 @@
 //! One log line per request, without personal data: the route *template* (never the raw
 //! path or query, which may carry ids or tokens), the method, the status and the time taken.
 
-use axum::{extract::{MatchedPath, Request}, middleware::Next, response::Response};
+use axum::{
+    extract::{MatchedPath, Request},
+    middleware::Next,
+    response::Response,
+};
 use std::time::Instant;
 use tracing::Instrument as _;
 

@@ -77,7 +77,9 @@ async fn migrations_are_idempotent(db: Database) {
     db.ping().await.unwrap();
 }
 
-async fn careers_list_shows_only_published_vacancies_still_open_closing_soonest_first(db: Database) {
+async fn careers_list_shows_only_published_vacancies_still_open_closing_soonest_first(
+    db: Database,
+) {
     insert(&db, &vacancy("Later", Status::Published, "2026-12-20T23:59:00Z")).await;
     insert(&db, &vacancy("Sooner", Status::Published, "2026-12-01T12:00:00Z")).await;
     insert(&db, &vacancy("Draft", Status::Draft, "2026-12-10T12:00:00Z")).await;
@@ -133,7 +135,8 @@ async fn inserting_the_same_vacancy_twice_changes_nothing(db: Database) {
 async fn the_schema_refuses_impossible_vacancies(db: Database) {
     let mut bad = vacancy("Upside down pay", Status::Published, "2026-12-01T12:00:00Z");
     bad.salary_max = bad.salary_min - 1;
-    let mut unpublished = vacancy("Published without a date", Status::Published, "2026-12-01T12:00:00Z");
+    let mut unpublished =
+        vacancy("Published without a date", Status::Published, "2026-12-01T12:00:00Z");
     unpublished.published_at = None;
     let mut untitled = vacancy("", Status::Draft, "2026-12-01T12:00:00Z");
     untitled.title = String::new();
@@ -146,7 +149,11 @@ async fn the_schema_refuses_impossible_vacancies(db: Database) {
 }
 
 async fn text_is_stored_exactly_as_given(db: Database) {
-    let mut v = vacancy("<script>alert('x')</script> & “Quotes” — Café", Status::Published, "2026-12-01T12:00:00Z");
+    let mut v = vacancy(
+        "<script>alert('x')</script> & “Quotes” — Café",
+        Status::Published,
+        "2026-12-01T12:00:00Z",
+    );
     v.summary = "Line one\nline two, with emoji 🦀 and 'single' \"double\" quotes".to_owned();
     insert(&db, &v).await;
     let mut conn = db.acquire().await.unwrap();

@@ -12,7 +12,10 @@ use server::documents::{
 use std::sync::Arc;
 use uuid::Uuid;
 
-fn pieces(data: &[u8], size: usize) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send + use<> {
+fn pieces(
+    data: &[u8],
+    size: usize,
+) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send + use<> {
     let owned: Vec<Bytes> = data.chunks(size).map(Bytes::copy_from_slice).collect();
     stream::iter(owned.into_iter().map(Ok))
 }

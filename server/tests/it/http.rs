@@ -40,7 +40,9 @@ async fn careers_page_lists_seeded_vacancies(kind: Kind) {
     let res = app.get("/").await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
-    for title in ["Senior Data Protection Officer", "Recruitment Coordinator", "Software Developer (Rust)"] {
+    for title in
+        ["Senior Data Protection Officer", "Recruitment Coordinator", "Software Developer (Rust)"]
+    {
         assert!(html.contains(title), "{title} missing");
     }
     assert!(!html.contains("Secret draft"));
@@ -96,7 +98,10 @@ async fn vacancy_page_shows_the_advert() {
     assert!(html.contains("Applications close on"));
     // Seeded 23 November 2026; this post closes 28 days later at 23:59 (GMT in winter).
     assert!(html.contains("21 December 2026 at 11:59pm"), "closing date in UK time");
-    assert!(html.contains("You will be the organisation&#x27;s expert") || html.contains("You will be the organisation's expert"));
+    assert!(
+        html.contains("You will be the organisation&#x27;s expert")
+            || html.contains("You will be the organisation's expert")
+    );
 }
 
 #[tokio::test]
@@ -162,12 +167,17 @@ async fn pages_carry_security_headers_and_a_nonce_csp() {
 async fn non_page_responses_get_the_strict_default_policy() {
     let app = TestApp::spawn(Kind::Sqlite).await;
     let res = app.get("/healthz").await;
-    assert_eq!(res.headers()["content-security-policy"], "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+    assert_eq!(
+        res.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+    );
 }
 
 #[tokio::test]
 async fn hsts_is_sent_when_served_over_tls() {
-    let app = TestApp::spawn_with(Kind::Sqlite, &[("SHORTLIST_PUBLIC_URL", "https://jobs.example.org")]).await;
+    let app =
+        TestApp::spawn_with(Kind::Sqlite, &[("SHORTLIST_PUBLIC_URL", "https://jobs.example.org")])
+            .await;
     let res = app.get("/healthz").await;
     assert!(res.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
 }
@@ -208,4 +218,29 @@ async fn a_vacancy_id_that_is_not_an_id_is_not_found_over_the_api() {
     let res = app.post("/api/vacancy", "id=%3Cscript%3E").await;
     let body = res.text().await.unwrap();
     assert!(body.contains("NotFound"), "{body}");
+}
+
+/// `serve` stops on a signal: the server future completes without error, the database pool is
+/// closed and the port no longer answers.
+#[tokio::test]
+async fn stops_cleanly_when_asked_to_shut_down() {
+    use super::helpers::{TestDb, test_config};
+    let test_db = TestDb::new(Kind::Sqlite).await;
+    let data = tempfile::tempdir().unwrap();
+    let app = server::startup::Application::build(test_config(&test_db.url, data.path(), &[]))
+        .await
+        .unwrap();
+    let url = format!("http://{}/healthz", app.address());
+    let db = app.database();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    assert_eq!(client.get(&url).send().await.unwrap().status(), 200);
+
+    stop.send(()).unwrap();
+    serving.await.unwrap().expect("server stops without error");
+    assert!(db.ping().await.is_err(), "database pool closed on shutdown");
+    assert!(reqwest::Client::new().get(&url).send().await.is_err(), "port closed");
 }

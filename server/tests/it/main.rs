@@ -7,6 +7,9 @@
 //! PostgreSQL tests need a server (see `helpers::postgres_admin_url`); when none answers they
 //! fail with a message saying so — they never skip.
 
+// Helpers outside #[test] functions unwrap too; in a test binary a panic is the failure report.
+#![expect(clippy::unwrap_used, reason = "test code: a panic is a failing test with its location")]
+
 mod conformance;
 mod documents;
 mod helpers;
