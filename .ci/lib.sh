@@ -19,7 +19,8 @@ mkdir -p "$CARGO_TARGET_DIR"
 CARGO_LEPTOS_VERSION=0.3.10 # 0.3.11 needs rustc 1.96
 WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen pin in Cargo.toml
 
-log() { printf '\n==> %s\n' "$*" >&2; }
+# Each step is stamped with the seconds since the script began, so slow steps stand out.
+log() { printf '\n==> [%4ss] %s\n' "$SECONDS" "$*" >&2; }
 
 apt_install() {
   if ! dpkg -s "$@" >/dev/null 2>&1; then

@@ -1,6 +1,6 @@
 //! The careers page: the organisation's open vacancies. Public, no sign-in.
 
-use super::components::ErrorPage;
+use super::components::{ErrorPage, SummaryRow};
 use crate::domain::vacancy::{CareersPage as CareersData, VacancySummary};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -81,22 +81,10 @@ fn VacancyItem(vacancy: VacancySummary) -> impl IntoView {
             </h2>
             <p class="body">{vacancy.summary}</p>
             <dl class="summary-list">
-                <div class="summary-list__row">
-                    <dt class="summary-list__key">"Team"</dt>
-                    <dd class="summary-list__value">{vacancy.team}</dd>
-                </div>
-                <div class="summary-list__row">
-                    <dt class="summary-list__key">"Location"</dt>
-                    <dd class="summary-list__value">{vacancy.location}</dd>
-                </div>
-                <div class="summary-list__row">
-                    <dt class="summary-list__key">"Salary"</dt>
-                    <dd class="summary-list__value">{salary}</dd>
-                </div>
-                <div class="summary-list__row">
-                    <dt class="summary-list__key">"Closing date"</dt>
-                    <dd class="summary-list__value">{closing}</dd>
-                </div>
+                <SummaryRow key="Team" value=vacancy.team/>
+                <SummaryRow key="Location" value=vacancy.location/>
+                <SummaryRow key="Salary" value=salary/>
+                <SummaryRow key="Closing date" value=closing/>
             </dl>
         </li>
     }

@@ -39,3 +39,14 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         <p class="body"><a class="link" href="/">"Go to current vacancies"</a></p>
     }
 }
+
+/// One row of a GOV.UK-style summary list (`<dl class="summary-list">`): a key and its value.
+#[component]
+pub fn SummaryRow(key: &'static str, #[prop(into)] value: String) -> impl IntoView {
+    view! {
+        <div class="summary-list__row">
+            <dt class="summary-list__key">{key}</dt>
+            <dd class="summary-list__value">{value}</dd>
+        </div>
+    }
+}

@@ -1,7 +1,7 @@
 //! A vacancy's own page: the full advert. Public, no sign-in.
 
-use super::components::ErrorPage;
-use crate::domain::{VacancyDetail, VacancyId};
+use super::components::{ErrorPage, SummaryRow};
+use crate::domain::VacancyDetail;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -11,7 +11,7 @@ use leptos_router::hooks::use_params_map;
 #[server(prefix = "/api", endpoint = "vacancy")]
 pub async fn vacancy_page(id: String) -> Result<VacancyDetail, AppError> {
     // Authorisation: none needed; advertised vacancies are public.
-    let id: VacancyId = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: crate::domain::VacancyId = id.parse().map_err(|_| AppError::NotFound)?;
     let services = crate::ports::services()?;
     services.careers.advertised_vacancy(id, services.clock.now()).await?.ok_or(AppError::NotFound)
 }
@@ -61,26 +61,11 @@ fn VacancyAdvert(detail: VacancyDetail) -> impl IntoView {
         <p class="lead">{s.summary}</p>
         {status}
         <dl class="summary-list">
-            <div class="summary-list__row">
-                <dt class="summary-list__key">"Team"</dt>
-                <dd class="summary-list__value">{s.team}</dd>
-            </div>
-            <div class="summary-list__row">
-                <dt class="summary-list__key">"Location"</dt>
-                <dd class="summary-list__value">{s.location}</dd>
-            </div>
-            <div class="summary-list__row">
-                <dt class="summary-list__key">"Salary"</dt>
-                <dd class="summary-list__value">{salary}</dd>
-            </div>
-            <div class="summary-list__row">
-                <dt class="summary-list__key">"Number of posts"</dt>
-                <dd class="summary-list__value">{posts}</dd>
-            </div>
-            <div class="summary-list__row">
-                <dt class="summary-list__key">"Closing date"</dt>
-                <dd class="summary-list__value">{closing}</dd>
-            </div>
+            <SummaryRow key="Team" value=s.team/>
+            <SummaryRow key="Location" value=s.location/>
+            <SummaryRow key="Salary" value=salary/>
+            <SummaryRow key="Number of posts" value=posts/>
+            <SummaryRow key="Closing date" value=closing/>
         </dl>
         <h2 class="heading-l">"About the role"</h2>
         {paragraphs.into_iter().map(|p| view! { <p class="body">{p}</p> }).collect_view()}
