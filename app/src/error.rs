@@ -26,6 +26,9 @@ pub enum AppError {
     /// The thing does not exist, or exists but this person may not know it does.
     #[error("Page not found")]
     NotFound,
+    /// The person must sign in (or sign in again: their session ended) before doing this.
+    #[error("Sign in to continue")]
+    SignInRequired,
     /// The person is signed in but may not do this.
     #[error("You do not have permission to do that")]
     Forbidden,
@@ -65,6 +68,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::NotFound => 404,
+            Self::SignInRequired => 401,
             Self::Forbidden => 403,
             Self::Validation(_) => 422,
             Self::Internal => 500,

@@ -4,9 +4,10 @@
 //! tested across months in milliseconds. Types here are what server functions return;
 //! they must never carry a field that the receiving page is not allowed to show.
 
+pub mod access;
 pub mod ids;
 pub mod time;
 pub mod vacancy;
 
-pub use ids::VacancyId;
+pub use ids::{StaffId, VacancyId};
 pub use vacancy::{SalaryBand, VacancyDetail, VacancySummary};

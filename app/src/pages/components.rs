@@ -26,6 +26,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             "If you typed the web address, check it is correct. If you pasted the web address, \
              check you copied the entire address.",
         ),
+        AppError::SignInRequired => ("Sign in to continue", "Your session may have ended."),
         AppError::Forbidden => ("You do not have permission to see this page", ""),
         AppError::Validation(_) => ("There is a problem with the request", ""),
         AppError::Internal | AppError::Unreachable => {
