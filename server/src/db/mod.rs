@@ -13,7 +13,10 @@
 //!
 //! Nothing outside `server` sees a pool or a row type.
 
+pub mod audit;
 pub mod keys;
+pub mod sessions;
+pub mod staff;
 pub mod vacancies;
 
 use sqlx::{
@@ -82,6 +85,17 @@ macro_rules! on_conn {
     };
 }
 pub use on_conn;
+
+impl Conn<'_> {
+    /// Borrows the same connection again for a shorter time, so one function can run several
+    /// queries on it.
+    pub fn reborrow(&mut self) -> Conn<'_> {
+        match self {
+            Self::Sqlite(c) => Conn::Sqlite(c),
+            Self::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
 
 /// A connection checked out of the pool.
 #[derive(Debug)]

@@ -40,25 +40,6 @@ async fn insert(db: &Database, v: &VacancyRecord) {
     tx.commit().await.unwrap();
 }
 
-macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                let db = super::TestDb::new(super::Kind::Sqlite).await;
-                super::$name(db.database().await).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                let db = super::TestDb::new(super::Kind::Postgres).await;
-                super::$name(db.database().await).await;
-            })*
-        }
-    };
-}
-
 conformance!(
     migrations_are_idempotent,
     careers_list_shows_only_published_vacancies_still_open_closing_soonest_first,

@@ -164,3 +164,25 @@ impl TestApp {
             .expect("request")
     }
 }
+
+/// Generates one `#[tokio::test]` per backend for each named `async fn(Database)` in the
+/// calling module, under `sqlite::` and `postgres::`, so test names show the backend. The
+/// calling module must import `Kind` and `TestDb`.
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                let db = super::TestDb::new(super::Kind::Sqlite).await;
+                super::$name(db.database().await).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                let db = super::TestDb::new(super::Kind::Postgres).await;
+                super::$name(db.database().await).await;
+            })*
+        }
+    };
+}

@@ -2,6 +2,7 @@
 //!
 //! - `conformance`: the store's behaviour, run identically against SQLite and PostgreSQL.
 //! - `documents`: encrypted document storage over a real database and an in-memory store.
+//! - `staff`: staff accounts, sessions and the audit log, on both backends.
 //! - `http`: the whole application started in-process on port 0 and driven over HTTP.
 //!
 //! PostgreSQL tests need a server (see `helpers::postgres_admin_url`); when none answers they
@@ -10,7 +11,9 @@
 // Helpers outside #[test] functions unwrap too; in a test binary a panic is the failure report.
 #![expect(clippy::unwrap_used, reason = "test code: a panic is a failing test with its location")]
 
+#[macro_use]
+mod helpers;
 mod conformance;
 mod documents;
-mod helpers;
 mod http;
+mod staff;

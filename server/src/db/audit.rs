@@ -1,0 +1,144 @@
+//! The audit log's store: append and read. There is deliberately no update or delete here;
+//! the retention engine will own the one permitted change (clearing a purged candidate's
+//! personal fields), in its own module.
+//!
+//! Entries hold ids, never names, emails or free text a person typed, so the log itself never
+//! becomes a copy of personal data.
+
+use super::{Conn, DbError, on_conn};
+use app::domain::{StaffId, VacancyId};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// How the audited attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It happened.
+    Ok,
+    /// It was refused (wrong password, not allowed, rate-limited).
+    Refused,
+    /// It failed on the server.
+    Failed,
+}
+
+impl Outcome {
+    const fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Refused => "refused",
+            Self::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "ok" => Self::Ok,
+            "refused" => Self::Refused,
+            _ => Self::Failed,
+        }
+    }
+}
+
+/// One audited event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+    /// Who, if anyone was signed in or identified.
+    pub actor: Option<StaffId>,
+    /// What, as a stable code such as `staff.sign_in` or `candidate.view`.
+    pub action: &'static str,
+    /// The kind of object acted on, such as `staff` or `application`.
+    pub object_type: Option<&'static str>,
+    /// The object's id.
+    pub object_id: Option<Uuid>,
+    /// The vacancy the object belongs to, for filtering.
+    pub vacancy: Option<VacancyId>,
+    /// The client's address, as the server saw it.
+    pub client_addr: Option<String>,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+/// A stored entry, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEntry {
+    /// Position in the log.
+    pub id: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub actor: Option<StaffId>,
+    /// What.
+    pub action: String,
+    /// Kind of object.
+    pub object_type: Option<String>,
+    /// Object id.
+    pub object_id: Option<Uuid>,
+    /// Vacancy.
+    pub vacancy: Option<VacancyId>,
+    /// From where.
+    pub client_addr: Option<String>,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+/// Appends an entry. Call it in the same transaction as the change it records, so a change
+/// is never made without its entry.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all, fields(action = e.action))]
+pub async fn append(conn: Conn<'_>, e: &AuditEntry) -> Result<(), DbError> {
+    const SQL: &str = "INSERT INTO audit_log (at, actor_staff_id, action, object_type, object_id, vacancy_id, client_addr, outcome) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    on_conn!(conn, c => sqlx::query(SQL)
+        .bind(e.at).bind(e.actor.map(|a| a.as_uuid())).bind(e.action).bind(e.object_type)
+        .bind(e.object_id).bind(e.vacancy.map(|v| v.as_uuid())).bind(e.client_addr.as_deref())
+        .bind(e.outcome.as_str())
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+type Row = (
+    i64,
+    DateTime<Utc>,
+    Option<Uuid>,
+    String,
+    Option<String>,
+    Option<Uuid>,
+    Option<Uuid>,
+    Option<String>,
+    String,
+);
+
+/// The newest entries first, optionally only one actor's, at most `limit`.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn recent(
+    conn: Conn<'_>,
+    actor: Option<StaffId>,
+    limit: i64,
+) -> Result<Vec<StoredEntry>, DbError> {
+    const SQL: &str = "SELECT id, at, actor_staff_id, action, object_type, object_id, vacancy_id, client_addr, outcome \
+                       FROM audit_log WHERE ($1 IS NULL OR actor_staff_id = $1) ORDER BY id DESC LIMIT $2";
+    let actor = actor.map(|a| a.as_uuid());
+    let rows: Vec<Row> = on_conn!(conn, c => sqlx::query_as(SQL).bind(actor).bind(limit)
+        .fetch_all(&mut *c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StoredEntry {
+            id: r.0,
+            at: r.1,
+            actor: r.2.map(StaffId::from_uuid),
+            action: r.3,
+            object_type: r.4,
+            object_id: r.5,
+            vacancy: r.6.map(VacancyId::from_uuid),
+            client_addr: r.7,
+            outcome: Outcome::parse(&r.8),
+        })
+        .collect())
+}
