@@ -4,6 +4,7 @@
 //! Services reach pages and server functions as Leptos context, provided on both the render
 //! path and the server-function path from one closure, so the two can never disagree.
 
+mod csrf;
 mod headers;
 mod health;
 mod trace;
@@ -43,6 +44,10 @@ pub fn router(state: AppState) -> Router {
     let context = move || provide_context(services.clone());
     let shell_options = state.leptos_options.clone();
     let behind_tls = state.config.behind_tls();
+    let own = csrf::OwnOrigin {
+        origin: state.config.public_url.origin().ascii_serialization().into(),
+        scheme: state.config.public_url.scheme().into(),
+    };
     Router::new()
         .route("/healthz", get(health::healthz))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
@@ -52,6 +57,7 @@ pub fn router(state: AppState) -> Router {
             context,
             app::shell,
         ))
+        .layer(middleware::from_fn_with_state(own, csrf::same_origin_only))
         .layer(middleware::from_fn_with_state(behind_tls, headers::security_headers))
         .layer(middleware::from_fn(trace::log_request))
         .with_state(state)

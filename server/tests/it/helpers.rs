@@ -158,6 +158,8 @@ impl TestApp {
             .post(format!("{}{path}", self.base))
             .header("content-type", "application/x-www-form-urlencoded")
             .header("accept", "application/json")
+            // What a browser sends from one of our pages (see http::csrf).
+            .header("origin", &self.base)
             .body(body.to_owned())
             .send()
             .await

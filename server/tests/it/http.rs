@@ -244,3 +244,41 @@ async fn stops_cleanly_when_asked_to_shut_down() {
     assert!(db.ping().await.is_err(), "database pool closed on shutdown");
     assert!(reqwest::Client::new().get(&url).send().await.is_err(), "port closed");
 }
+
+/// CSRF: a POST (server function or form) must come from Shortlist's own pages; the refusal
+/// changes nothing and says why. Safe methods are never refused.
+#[tokio::test]
+async fn state_changing_requests_from_other_sites_are_refused() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    seed(&app).await;
+    let url = format!("{}/api/careers", app.base);
+    let post = |headers: &[(&str, &str)]| {
+        let mut req = app
+            .client
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send()
+    };
+    let own = app.base.as_str();
+    for refused in [
+        vec![],
+        vec![("origin", "https://evil.example")],
+        vec![("origin", "null")],
+        vec![("origin", own), ("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+    ] {
+        let res = post(&refused).await.unwrap();
+        assert_eq!(res.status(), 403, "{refused:?}");
+        assert!(res.text().await.unwrap().contains("did not come from a Shortlist page"));
+    }
+    for allowed in [vec![("origin", own)], vec![("sec-fetch-site", "same-origin")]] {
+        let res = post(&allowed).await.unwrap();
+        assert_eq!(res.status(), 200, "{allowed:?}");
+    }
+    // Reading needs no proof of origin.
+    assert_eq!(app.get("/").await.status(), 200);
+}
