@@ -60,6 +60,16 @@ impl fmt::Debug for Services {
     }
 }
 
+/// Who is making the current request, as the server's session layer resolved it from the
+/// session cookie (never from anything else the request says). Signed out when there is no
+/// request context (route generation) or no live session.
+#[must_use]
+pub fn current_actor() -> crate::domain::access::Actor {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::domain::access::Actor>().cloned())
+        .unwrap_or(crate::domain::access::Actor::SignedOut)
+}
+
 /// The services of the current request. A missing context is a wiring bug on the server,
 /// reported as an internal error rather than a panic (route generation renders without it).
 pub fn services() -> Result<Services, AppError> {

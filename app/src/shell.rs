@@ -3,7 +3,12 @@
 //! On the server the shell also sets the page's Content-Security-Policy, because only here
 //! is the per-response nonce known that the inline hydration scripts carry.
 
-use crate::pages::{careers::CareersPage, not_found::NotFound, vacancy::VacancyPage};
+use crate::pages::{
+    careers::CareersPage,
+    not_found::NotFound,
+    staff::{SignInPage, StaffHomePage},
+    vacancy::VacancyPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
@@ -75,6 +80,12 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("vacancies"), ParamSegment("id"))
                             view=VacancyPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("staff") view=StaffHomePage ssr=SsrMode::Async/>
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("sign-in"))
+                            view=SignInPage
                             ssr=SsrMode::Async
                         />
                     </Routes>

@@ -53,4 +53,6 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_at ON audit_log (at);
 CREATE INDEX audit_log_actor ON audit_log (actor_staff_id, at);
-CREATE INDEX audit_log_object ON audit_log (object_id);
+CREATE INDEX audit_log_object ON audit_log (object_id, at);
+-- Serves the sign-in rate limit per client address.
+CREATE INDEX audit_log_client ON audit_log (client_addr, at);

@@ -67,6 +67,7 @@ impl Application {
             db: db.clone(),
             documents: documents.clone(),
             config: Arc::new(config),
+            session_policy: crate::auth::sessions::SessionPolicy::default(),
         };
         Ok(Self { listener, router: router(state), address, db, documents })
     }
@@ -99,9 +100,9 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(address = %self.address, "listening");
-        let result = axum::serve(self.listener, self.router.into_make_service())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        // The peer address is what the audit log and the sign-in rate limit record.
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         self.db.close().await;
         tracing::info!("stopped");
         result

@@ -80,6 +80,8 @@ impl VacancyRole {
 pub struct StaffMember {
     /// Their account.
     pub id: StaffId,
+    /// Their name as colleagues see it.
+    pub display_name: String,
     /// Their organisation-wide role, if any.
     pub org_role: Option<OrgRole>,
     /// Their role on each vacancy they are assigned to.
@@ -164,6 +166,18 @@ impl Actor {
             Self::Staff(s) if s.vacancies.is_empty() => VacancyScope::Nothing,
             Self::Staff(s) => VacancyScope::Assigned(s.vacancies.keys().copied().collect()),
         }
+    }
+}
+
+/// The signed-in staff member, for staff pages that any staff member may open (their own
+/// home page, sign-out).
+///
+/// # Errors
+/// [`AppError::SignInRequired`] when nobody is signed in.
+pub fn signed_in(actor: &Actor) -> Result<&StaffMember, AppError> {
+    match actor {
+        Actor::Staff(s) => Ok(s),
+        Actor::SignedOut => Err(AppError::SignInRequired),
     }
 }
 
@@ -265,6 +279,7 @@ mod tests {
     fn staff(org_role: Option<OrgRole>, on: &[(VacancyId, VacancyRole)]) -> Actor {
         Actor::Staff(StaffMember {
             id: StaffId::from_uuid(Uuid::from_u128(99)),
+            display_name: "A colleague".to_owned(),
             org_role,
             vacancies: on.iter().copied().collect(),
         })

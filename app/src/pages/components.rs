@@ -37,6 +37,8 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         <leptos_meta::Title text=title/>
         <h1 class="heading-l">{title}</h1>
         {(!body.is_empty()).then(|| view! { <p class="body">{body}</p> })}
+        {matches!(error, AppError::SignInRequired)
+            .then(|| view! { <p class="body"><a class="link" href="/staff/sign-in">"Sign in"</a></p> })}
         <p class="body"><a class="link" href="/">"Go to current vacancies"</a></p>
     }
 }

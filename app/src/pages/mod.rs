@@ -8,4 +8,5 @@
 pub mod careers;
 pub mod components;
 pub mod not_found;
+pub mod staff;
 pub mod vacancy;

@@ -142,3 +142,31 @@ pub async fn recent(
         })
         .collect())
 }
+
+/// Refused sign-in attempts since `since`, for one account (by id) and for one client address;
+/// the sign-in rate limit reads these, so it holds across every instance.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn refused_sign_ins_since(
+    mut conn: Conn<'_>,
+    since: DateTime<Utc>,
+    account: Option<Uuid>,
+    client_addr: &str,
+) -> Result<(i64, i64), DbError> {
+    const BY_ACCOUNT: &str = "SELECT count(*) FROM audit_log WHERE action = 'staff.sign_in' \
+                              AND outcome = 'refused' AND at > $1 AND object_id = $2";
+    const BY_CLIENT: &str = "SELECT count(*) FROM audit_log WHERE action = 'staff.sign_in' \
+                             AND outcome = 'refused' AND at > $1 AND client_addr = $2";
+    let by_account: i64 = match account {
+        None => 0,
+        Some(id) => {
+            on_conn!(conn.reborrow(), c => sqlx::query_scalar(BY_ACCOUNT).bind(since).bind(id)
+            .fetch_one(&mut *c).await)?
+        }
+    };
+    let by_client: i64 = on_conn!(conn, c => sqlx::query_scalar(BY_CLIENT).bind(since).bind(client_addr)
+        .fetch_one(&mut *c).await)?;
+    Ok((by_account, by_client))
+}

@@ -182,5 +182,10 @@ pub async fn member(mut conn: Conn<'_>, id: StaffId) -> Result<Option<StaffMembe
         .into_iter()
         .filter_map(|(v, r)| Some((VacancyId::from_uuid(v), VacancyRole::parse(&r)?)))
         .collect();
-    Ok(Some(StaffMember { id, org_role: record.org_role, vacancies }))
+    Ok(Some(StaffMember {
+        id,
+        display_name: record.display_name,
+        org_role: record.org_role,
+        vacancies,
+    }))
 }

@@ -7,6 +7,7 @@
 mod csrf;
 mod headers;
 mod health;
+mod staff;
 mod trace;
 
 use crate::{config::Config, db::Database, documents::Documents};
@@ -29,6 +30,8 @@ pub struct AppState {
     pub documents: Documents,
     /// The configuration.
     pub config: Arc<Config>,
+    /// How long staff sessions last.
+    pub session_policy: crate::auth::sessions::SessionPolicy,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -50,6 +53,8 @@ pub fn router(state: AppState) -> Router {
     };
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/staff/sign-in", axum::routing::post(staff::sign_in))
+        .route("/staff/sign-out", axum::routing::post(staff::sign_out))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             app::shell(shell_options.clone())
         })
@@ -57,6 +62,7 @@ pub fn router(state: AppState) -> Router {
             context,
             app::shell,
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), staff::resolve_actor))
         .layer(middleware::from_fn_with_state(own, csrf::same_origin_only))
         .layer(middleware::from_fn_with_state(behind_tls, headers::security_headers))
         .layer(middleware::from_fn(trace::log_request))

@@ -144,6 +144,11 @@ impl TestApp {
         Self { base, db, clock, client, _test_db: test_db, _data: data, _stop: stop }
     }
 
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        use app::ports::Clock as _;
+        self.clock.now()
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.base))

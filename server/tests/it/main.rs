@@ -3,6 +3,7 @@
 //! - `conformance`: the store's behaviour, run identically against SQLite and PostgreSQL.
 //! - `documents`: encrypted document storage over a real database and an in-memory store.
 //! - `staff`: staff accounts, sessions and the audit log, on both backends.
+//! - `signin`: staff sign-in, sign-out and sessions over HTTP.
 //! - `http`: the whole application started in-process on port 0 and driven over HTTP.
 //!
 //! PostgreSQL tests need a server (see `helpers::postgres_admin_url`); when none answers they
@@ -16,4 +17,5 @@ mod helpers;
 mod conformance;
 mod documents;
 mod http;
+mod signin;
 mod staff;

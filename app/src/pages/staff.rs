@@ -1,0 +1,164 @@
+//! Staff sign-in and the staff home page.
+//!
+//! The sign-in form posts to `POST /staff/sign-in`, a plain handler on the server (it sets the
+//! session cookie), so it works the same with JavaScript on or off; the server sends the
+//! browser back here with `?error=<reason>` when sign-in fails. The reasons never say whether
+//! an email has an account.
+
+use super::components::ErrorPage;
+use crate::domain::access::OrgRole;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+/// What the staff home page shows about the signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffHomeData {
+    /// Their name.
+    pub display_name: String,
+    /// Their organisation-wide role, in words.
+    pub role: String,
+    /// What they can see, in words.
+    pub reach: String,
+}
+
+/// The role, in the words the staff pages use.
+#[must_use]
+pub const fn role_words(role: Option<OrgRole>) -> &'static str {
+    match role {
+        Some(OrgRole::HrAdmin) => "HR administrator",
+        Some(OrgRole::Hr) => "HR",
+        Some(OrgRole::Auditor) => "Auditor",
+        None => "Hiring manager or panel member",
+    }
+}
+
+/// The signed-in staff member's home page data. Any signed-in staff member may ask.
+#[server(prefix = "/api", endpoint = "staff-home")]
+pub async fn staff_home() -> Result<StaffHomeData, AppError> {
+    use crate::domain::access::{VacancyScope, signed_in};
+    let actor = crate::ports::current_actor();
+    let me = signed_in(&actor)?;
+    let reach = match actor.vacancy_scope() {
+        VacancyScope::All => "You can see every vacancy.".to_owned(),
+        VacancyScope::Nothing => "You are not assigned to any vacancy yet.".to_owned(),
+        VacancyScope::Assigned(v) if v.len() == 1 => "You are assigned to 1 vacancy.".to_owned(),
+        VacancyScope::Assigned(v) => format!("You are assigned to {} vacancies.", v.len()),
+    };
+    Ok(StaffHomeData {
+        display_name: me.display_name.clone(),
+        role: role_words(me.org_role).to_owned(),
+        reach,
+    })
+}
+
+/// `/staff`: who is signed in, and sign-out.
+#[component]
+pub fn StaffHomePage() -> impl IntoView {
+    let home = Resource::new(|| (), |()| staff_home());
+    view! {
+        <Suspense fallback=|| view! { <p class="body">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Ok(me) => view! {
+                        <leptos_meta::Title text="Staff home"/>
+                        <span class="caption-l">{me.role}</span>
+                        <h1 class="heading-xl">{format!("Signed in as {}", me.display_name)}</h1>
+                        <p class="body">{me.reach}</p>
+                        <form method="post" action="/staff/sign-out">
+                            <button type="submit" class="button button--secondary">"Sign out"</button>
+                        </form>
+                    }
+                        .into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The message for a `?error=` reason the server sent back, and the field it belongs to.
+#[must_use]
+pub fn sign_in_error(reason: &str) -> Option<(&'static str, &'static str)> {
+    match reason {
+        "missing" => Some(("email", "Enter your email address and password")),
+        "credentials" => Some(("email", "Enter a correct email address and password")),
+        "too-many" => Some((
+            "email",
+            "You have tried to sign in too many times. Wait 15 minutes, then try again",
+        )),
+        "unavailable" => {
+            Some(("email", "Sorry, there is a problem with the service. Try again later"))
+        }
+        _ => None,
+    }
+}
+
+/// `/staff/sign-in`.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let query = use_query_map();
+    let error = move || query.read().get("error").and_then(|r| sign_in_error(&r));
+    let signed_out = move || query.read().get("signed-out").is_some();
+    view! {
+        <leptos_meta::Title text=move || {
+            if error().is_some() { "Error: Sign in".to_owned() } else { "Sign in".to_owned() }
+        }/>
+        {move || signed_out().then(|| view! {
+            <div class="notification-banner" role="region" aria-labelledby="banner-title">
+                <h2 class="notification-banner__title" id="banner-title">"Success"</h2>
+                <div class="notification-banner__content">
+                    <p class="body">"You have signed out."</p>
+                </div>
+            </div>
+        })}
+        {move || error().map(|(field, message)| view! {
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
+                <h2 class="error-summary__title" id="error-summary-title">"There is a problem"</h2>
+                <ul class="error-summary__list">
+                    <li><a href=format!("#{field}")>{message}</a></li>
+                </ul>
+            </div>
+        })}
+        <h1 class="heading-xl">"Sign in"</h1>
+        <p class="body">"For staff of the organisation. Applicants do not need an account."</p>
+        <form method="post" action="/staff/sign-in" novalidate>
+            <div class=move || if error().is_some() { "form-group form-group--error" } else { "form-group" }>
+                <label class="label" for="email">"Email address"</label>
+                {move || error().map(|(_, message)| view! {
+                    <p class="error-message" id="email-error">
+                        <span class="visually-hidden">"Error: "</span>{message}
+                    </p>
+                })}
+                <input
+                    class=move || if error().is_some() { "input input--error" } else { "input" }
+                    id="email"
+                    name="email"
+                    type="email"
+                    autocomplete="username"
+                    spellcheck="false"
+                    aria-describedby=move || error().map(|_| "email-error")
+                />
+            </div>
+            <div class="form-group">
+                <label class="label" for="password">"Password"</label>
+                <input class="input" id="password" name="password" type="password" autocomplete="current-password"/>
+            </div>
+            <button type="submit" class="button">"Sign in"</button>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_reasons_never_say_whether_the_email_exists() {
+        let (_, m) = sign_in_error("credentials").unwrap();
+        assert!(!m.to_lowercase().contains("no account"));
+        assert_eq!(sign_in_error("<script>"), None);
+        assert!(sign_in_error("too-many").unwrap().1.contains("15 minutes"));
+    }
+}

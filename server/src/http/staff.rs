@@ -1,0 +1,237 @@
+//! The staff session at the HTTP edge: the layer that turns a session cookie into an
+//! [`Actor`], and the sign-in and sign-out form handlers.
+//!
+//! Sign-in and sign-out are plain form posts handled here (not server functions) so that they
+//! behave identically with and without JavaScript and can set and clear the session cookie.
+//! Every attempt is written to the audit log; the same entries drive the rate limit, so it
+//! holds across every instance. Passwords, tokens and emails never reach the log.
+
+use super::AppState;
+use crate::auth::{password, sessions};
+use crate::db::{
+    audit::{self, AuditEntry, Outcome},
+    staff,
+};
+use app::domain::access::Actor;
+use axum::{
+    Form,
+    extract::{ConnectInfo, Request, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse as _, Redirect, Response},
+};
+use chrono::Duration;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use zeroize::Zeroizing;
+
+/// Failed sign-ins allowed per account, and per client address, within [`LIMIT_WINDOW`].
+pub const ACCOUNT_LIMIT: i64 = 5;
+/// Failed sign-ins allowed from one client address within [`LIMIT_WINDOW`].
+pub const CLIENT_LIMIT: i64 = 20;
+/// The rate limit's window, in minutes.
+pub const LIMIT_WINDOW_MINUTES: i64 = 15;
+
+/// The session cookie's name: `__Host-` prefixed over TLS, which browsers accept only with
+/// `Secure`, `Path=/` and no `Domain`, so no other host can plant or read it.
+#[must_use]
+pub const fn cookie_name(behind_tls: bool) -> &'static str {
+    if behind_tls { "__Host-shortlist-session" } else { "shortlist-session" }
+}
+
+fn session_cookie(behind_tls: bool, value: &str, clear: bool) -> String {
+    let mut c = format!("{}={value}; Path=/; HttpOnly; SameSite=Lax", cookie_name(behind_tls));
+    if clear {
+        c.push_str("; Max-Age=0");
+    }
+    if behind_tls {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+fn presented_token(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Resolves the session cookie to an [`Actor`] and puts it in the request's extensions, where
+/// pages and server functions read it (`app::ports::current_actor`). Static files skip it.
+pub async fn resolve_actor(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if req.uri().path().starts_with("/pkg/") {
+        return next.run(req).await;
+    }
+    let name = cookie_name(state.config.behind_tls());
+    let actor = match presented_token(req.headers(), name) {
+        None => Actor::SignedOut,
+        Some(token) => {
+            let now = state.services.clock.now();
+            match sessions::resolve(&state.db, &token, state.session_policy, now).await {
+                Ok(Ok(member)) => Actor::Staff(member),
+                Ok(Err(_refusal)) => Actor::SignedOut,
+                Err(e) => {
+                    tracing::error!(error = %e, "session look-up failed");
+                    return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                }
+            }
+        }
+    };
+    req.extensions_mut().insert(actor);
+    next.run(req).await
+}
+
+/// The sign-in form's fields. Missing fields arrive empty rather than failing extraction, so
+/// every bad submission gets the same clear message.
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: Zeroizing<String>,
+}
+
+/// `POST /staff/sign-in`: checks the credentials, starts a new session (ending the one the
+/// browser had) and goes to the staff home page; otherwise back to the form with a reason.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    match try_sign_in(&state, peer, &headers, form).await {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in failed");
+            Redirect::to("/staff/sign-in?error=unavailable").into_response()
+        }
+    }
+}
+
+async fn try_sign_in(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    form: SignInForm,
+) -> Result<Response, crate::db::DbError> {
+    let now = state.services.clock.now();
+    let client = peer.ip().to_string();
+    if form.email.trim().is_empty() || form.password.is_empty() {
+        return Ok(Redirect::to("/staff/sign-in?error=missing").into_response());
+    }
+    let account = {
+        let mut conn = state.db.acquire().await?;
+        staff::by_email(conn.conn(), &form.email).await?
+    };
+    let account_id = account.as_ref().map(|a| a.id);
+    let since = now - Duration::minutes(LIMIT_WINDOW_MINUTES);
+    let (by_account, by_client) = {
+        let mut conn = state.db.acquire().await?;
+        audit::refused_sign_ins_since(conn.conn(), since, account_id.map(|a| a.as_uuid()), &client)
+            .await?
+    };
+    let limited = by_account >= ACCOUNT_LIMIT || by_client >= CLIENT_LIMIT;
+    // Verify even when limited or unknown, so the answer takes the same time either way.
+    let usable = account.as_ref().filter(|a| a.deactivated_at.is_none());
+    let stored = usable.and_then(|a| a.password_hash.clone());
+    let correct = password::verify(form.password, stored).await && !limited;
+    let entry = |outcome, actor| AuditEntry {
+        at: now,
+        actor,
+        action: "staff.sign_in",
+        object_type: account_id.map(|_| "staff"),
+        object_id: account_id.map(|a| a.as_uuid()),
+        vacancy: None,
+        client_addr: Some(client.clone()),
+        outcome,
+    };
+    if !correct {
+        let mut conn = state.db.acquire().await?;
+        audit::append(conn.conn(), &entry(Outcome::Refused, None)).await?;
+        let reason = if limited { "too-many" } else { "credentials" };
+        return Ok(Redirect::to(&format!("/staff/sign-in?error={reason}")).into_response());
+    }
+    let Some(id) = account_id else { unreachable!("a correct password implies a known account") };
+    let behind_tls = state.config.behind_tls();
+    let previous = presented_token(headers, cookie_name(behind_tls));
+    let token = sessions::start(&state.db, id, previous.as_deref(), now).await?;
+    {
+        let mut conn = state.db.acquire().await?;
+        audit::append(conn.conn(), &entry(Outcome::Ok, Some(id))).await?;
+    }
+    let mut res = Redirect::to("/staff").into_response();
+    if let Ok(v) = HeaderValue::from_str(&session_cookie(behind_tls, token.expose(), false)) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+/// `POST /staff/sign-out`: ends the session on the server and clears the cookie.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    let behind_tls = state.config.behind_tls();
+    let actor = req.extensions().get::<Actor>().cloned().unwrap_or(Actor::SignedOut);
+    if let Some(token) = presented_token(req.headers(), cookie_name(behind_tls)) {
+        let ended = async {
+            sessions::end(&state.db, &token).await?;
+            if let Actor::Staff(member) = &actor {
+                let mut conn = state.db.acquire().await?;
+                let entry = AuditEntry {
+                    at: state.services.clock.now(),
+                    actor: Some(member.id),
+                    action: "staff.sign_out",
+                    object_type: Some("staff"),
+                    object_id: Some(member.id.as_uuid()),
+                    vacancy: None,
+                    client_addr: Some(peer.ip().to_string()),
+                    outcome: Outcome::Ok,
+                };
+                audit::append(conn.conn(), &entry).await?;
+            }
+            Ok::<_, crate::db::DbError>(())
+        };
+        if let Err(e) = ended.await {
+            tracing::error!(error = %e, "sign-out failed");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    }
+    let mut res = Redirect::to("/staff/sign-in?signed-out=1").into_response();
+    if let Ok(v) = HeaderValue::from_str(&session_cookie(behind_tls, "", true)) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_host_prefixed_and_secure_over_tls_and_never_readable_by_script() {
+        let tls = session_cookie(true, "abc", false);
+        assert_eq!(tls, "__Host-shortlist-session=abc; Path=/; HttpOnly; SameSite=Lax; Secure");
+        let plain = session_cookie(false, "abc", false);
+        assert_eq!(plain, "shortlist-session=abc; Path=/; HttpOnly; SameSite=Lax");
+        assert!(session_cookie(true, "", true).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn finds_the_session_cookie_among_others() {
+        let mut h = HeaderMap::new();
+        h.append(header::COOKIE, HeaderValue::from_static("a=1; shortlist-session=tok; b=2"));
+        assert_eq!(presented_token(&h, "shortlist-session").as_deref(), Some("tok"));
+        assert_eq!(presented_token(&h, "__Host-shortlist-session"), None);
+    }
+}

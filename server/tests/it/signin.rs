@@ -1,0 +1,219 @@
+//! Staff sign-in over HTTP, from outside: sessions rotate at sign-in, end at sign-out, at
+//! deactivation and at the idle timeout; failed attempts are rate-limited and audited.
+
+use super::helpers::{Kind, TestApp};
+use app::domain::{StaffId, access::OrgRole};
+use server::auth::{password, sessions};
+use server::db::{audit, staff};
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+const PASSWORD: &str = "vivid-otter-lantern-42";
+
+async fn add_staff(app: &TestApp, email: &str, role: Option<OrgRole>) -> StaffId {
+    let id = StaffId::from_uuid(Uuid::new_v4());
+    let hash = password::hash(Zeroizing::new(PASSWORD.to_owned())).await.unwrap();
+    let record = staff::StaffRecord {
+        id,
+        email: email.to_owned(),
+        display_name: "Robin Example".to_owned(),
+        password_hash: Some(hash),
+        org_role: role,
+        created_at: app.clock_now(),
+        deactivated_at: None,
+    };
+    let mut conn = app.db.acquire().await.unwrap();
+    assert!(staff::insert(conn.conn(), &record).await.unwrap());
+    id
+}
+
+fn form(email: &str, password: &str) -> String {
+    let enc = |s: &str| s.replace('@', "%40").replace(' ', "+");
+    format!("email={}&password={}", enc(email), enc(password))
+}
+
+async fn sign_in(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(format!("{}/staff/sign-in", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", &app.base)
+        .body(form(email, password));
+    if let Some(token) = cookie {
+        req = req.header("cookie", format!("shortlist-session={token}"));
+    }
+    req.send().await.unwrap()
+}
+
+fn location(res: &reqwest::Response) -> &str {
+    res.headers().get("location").unwrap().to_str().unwrap()
+}
+
+/// The session token from a sign-in response's Set-Cookie.
+fn token(res: &reqwest::Response) -> String {
+    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/")
+    );
+    cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_owned()
+}
+
+async fn home(app: &TestApp, token: &str) -> (u16, String) {
+    let res = app
+        .client
+        .get(format!("{}/staff", app.base))
+        .header("accept", "text/html")
+        .header("cookie", format!("shortlist-session={token}"))
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let id = add_staff(&app, "hr@example.org", Some(OrgRole::Hr)).await;
+
+    let (status, page) = home(&app, "no-session").await;
+    assert_eq!(status, 401);
+    assert!(page.contains("Sign in to continue"));
+
+    let wrong = sign_in(&app, "hr@example.org", "not-the-password", None).await;
+    assert_eq!(wrong.status(), 303);
+    assert_eq!(location(&wrong), "/staff/sign-in?error=credentials");
+    assert!(wrong.headers().get("set-cookie").is_none());
+
+    // A session the browser already had (say, planted by someone else) is replaced.
+    let planted = sessions::start(&app.db, id, None, app.clock_now()).await.unwrap();
+    let ok = sign_in(&app, "HR@Example.org", PASSWORD, Some(planted.expose())).await;
+    assert_eq!(ok.status(), 303);
+    assert_eq!(location(&ok), "/staff");
+    let fresh = token(&ok);
+    assert_ne!(fresh, planted.expose());
+    assert_eq!(home(&app, planted.expose()).await.0, 401, "the old session ended at sign-in");
+    let (status, page) = home(&app, &fresh).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Signed in as Robin Example"), "{page}");
+    assert!(page.contains("You can see every vacancy."));
+
+    let out = app
+        .client
+        .post(format!("{}/staff/sign-out", app.base))
+        .header("origin", &app.base)
+        .header("cookie", format!("shortlist-session={fresh}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    assert_eq!(location(&out), "/staff/sign-in?signed-out=1");
+    assert!(out.headers().get("set-cookie").unwrap().to_str().unwrap().contains("Max-Age=0"));
+    assert_eq!(home(&app, &fresh).await.0, 401, "signed out on the server, not just the cookie");
+
+    let mut conn = app.db.acquire().await.unwrap();
+    let log = audit::recent(conn.conn(), None, 10).await.unwrap();
+    let actions: Vec<_> =
+        log.iter().map(|e| (e.action.as_str(), e.outcome, e.actor.is_some())).collect();
+    assert_eq!(
+        actions,
+        [
+            ("staff.sign_out", audit::Outcome::Ok, true),
+            ("staff.sign_in", audit::Outcome::Ok, true),
+            ("staff.sign_in", audit::Outcome::Refused, false),
+        ]
+    );
+    assert!(log.iter().all(|e| e.client_addr.as_deref() == Some("127.0.0.1")));
+    assert!(log.iter().all(|e| e.object_id == Some(id.as_uuid())));
+}
+
+#[tokio::test]
+async fn a_deactivated_staff_members_session_is_refused_on_its_next_request() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let id = add_staff(&app, "manager@example.org", None).await;
+    let t = token(&sign_in(&app, "manager@example.org", PASSWORD, None).await);
+    assert_eq!(home(&app, &t).await.0, 200);
+    sessions::deactivate(&app.db, id, app.clock_now()).await.unwrap();
+    assert_eq!(home(&app, &t).await.0, 401);
+    let again = sign_in(&app, "manager@example.org", PASSWORD, None).await;
+    assert_eq!(location(&again), "/staff/sign-in?error=credentials");
+}
+
+#[tokio::test]
+async fn an_idle_session_ends_after_thirty_minutes() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    add_staff(&app, "hr@example.org", Some(OrgRole::Hr)).await;
+    let t = token(&sign_in(&app, "hr@example.org", PASSWORD, None).await);
+    app.clock.set("2026-11-23T09:29:00Z");
+    assert_eq!(home(&app, &t).await.0, 200);
+    app.clock.set("2026-11-23T09:59:00Z");
+    assert_eq!(home(&app, &t).await.0, 401);
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_rate_limited_per_account_and_the_limit_recovers() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    add_staff(&app, "hr@example.org", Some(OrgRole::Hr)).await;
+    for _ in 0..5 {
+        let res = sign_in(&app, "hr@example.org", "wrong-guess-here", None).await;
+        assert_eq!(location(&res), "/staff/sign-in?error=credentials");
+    }
+    // Even the right password is refused while the limit holds, with a clear reason.
+    let res = sign_in(&app, "hr@example.org", PASSWORD, None).await;
+    assert_eq!(location(&res), "/staff/sign-in?error=too-many");
+    assert!(res.headers().get("set-cookie").is_none());
+    // Fifteen minutes later the account can sign in again.
+    app.clock.set("2026-11-23T09:16:00Z");
+    let res = sign_in(&app, "hr@example.org", PASSWORD, None).await;
+    assert_eq!(location(&res), "/staff");
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_rate_limited_per_client_address_across_accounts() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    add_staff(&app, "hr@example.org", Some(OrgRole::Hr)).await;
+    for n in 0..20 {
+        let res = sign_in(&app, &format!("guess{n}@example.org"), "wrong-guess-here", None).await;
+        assert_eq!(location(&res), "/staff/sign-in?error=credentials");
+    }
+    let res = sign_in(&app, "hr@example.org", PASSWORD, None).await;
+    assert_eq!(location(&res), "/staff/sign-in?error=too-many");
+}
+
+#[tokio::test]
+async fn the_sign_in_page_explains_each_failure_and_marks_its_title() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let page = app.get("/staff/sign-in?error=credentials").await.text().await.unwrap();
+    assert!(page.contains("<title>Error: Sign in"), "{page}");
+    assert!(page.contains("There is a problem"));
+    assert!(page.contains("Enter a correct email address and password"));
+    let page =
+        app.get("/staff/sign-in?error=<script>alert(1)</script>").await.text().await.unwrap();
+    assert!(!page.contains("There is a problem"));
+    assert!(!page.contains("<script>alert(1)"));
+    let page = app.get("/staff/sign-in?signed-out=1").await.text().await.unwrap();
+    assert!(page.contains("You have signed out."));
+}
+
+#[tokio::test]
+async fn a_sign_in_post_from_another_site_is_refused_before_anything_happens() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    add_staff(&app, "hr@example.org", Some(OrgRole::Hr)).await;
+    let res = app
+        .client
+        .post(format!("{}/staff/sign-in", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "https://evil.example")
+        .body(form("hr@example.org", PASSWORD))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(res.headers().get("set-cookie").is_none());
+    let mut conn = app.db.acquire().await.unwrap();
+    assert!(audit::recent(conn.conn(), None, 10).await.unwrap().is_empty(), "nothing happened");
+}
