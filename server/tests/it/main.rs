@@ -3,6 +3,7 @@
 //! - `conformance`: the store's behaviour, run identically against SQLite and PostgreSQL.
 //! - `documents`: encrypted document storage over a real database and an in-memory store.
 //! - `staff`: staff accounts, sessions and the audit log, on both backends.
+//! - `access`: the access matrix, every route by every kind of actor.
 //! - `signin`: staff sign-in, sign-out and sessions over HTTP.
 //! - `http`: the whole application started in-process on port 0 and driven over HTTP.
 //!
@@ -14,6 +15,7 @@
 
 #[macro_use]
 mod helpers;
+mod access;
 mod conformance;
 mod documents;
 mod http;

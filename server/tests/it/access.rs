@@ -1,0 +1,139 @@
+//! The access matrix: every server function and every staff handler, called over HTTP by every
+//! kind of actor (signed out, each organisation role, a hiring manager and a panel member of the
+//! vacancy concerned, and a hiring manager of another vacancy), against the expected answer.
+//!
+//! The list of server functions is read from the running registry, so adding a server function
+//! without a row here fails `every_server_function_has_a_row`.
+
+use super::helpers::{Kind, TestApp};
+use app::domain::{
+    StaffId, VacancyId,
+    access::{OrgRole, VacancyRole},
+};
+use server::auth::sessions;
+use server::db::{
+    staff::{self, StaffRecord},
+    vacancies::{self, Status},
+};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// Actor columns, in order: signed out, hr_admin, hr, auditor, hiring manager of V,
+/// panel member of V, hiring manager of W only.
+const ACTORS: usize = 7;
+
+/// One row: method, path, form body, expected letter per actor.
+/// Y = allowed, s = sign in required, F = forbidden, N = not found.
+fn rows(v: VacancyId) -> Vec<(&'static str, &'static str, String, &'static str)> {
+    vec![
+        // Public careers pages and their server functions.
+        ("POST", "/api/careers", String::new(), "YYYYYYY"),
+        ("POST", "/api/vacancy", format!("id={v}"), "YYYYYYY"),
+        ("GET", "/", String::new(), "YYYYYYY"),
+        ("GET", "/staff/sign-in", String::new(), "YYYYYYY"),
+        // Any signed-in staff member.
+        ("POST", "/api/staff-home", String::new(), "sYYYYYY"),
+        ("GET", "/staff", String::new(), "sYYYYYY"),
+        // Sign-out works (and is harmless) for everyone.
+        ("POST", "/staff/sign-out", String::new(), "YYYYYYY"),
+    ]
+}
+
+async fn person(
+    app: &TestApp,
+    role: Option<OrgRole>,
+    on: Option<(VacancyId, VacancyRole)>,
+) -> String {
+    let id = StaffId::from_uuid(Uuid::new_v4());
+    let record = StaffRecord {
+        id,
+        email: format!("{}@example.org", id),
+        display_name: "Someone".into(),
+        password_hash: None,
+        org_role: role,
+        created_at: app.clock_now(),
+        deactivated_at: None,
+    };
+    let mut conn = app.db.acquire().await.unwrap();
+    staff::insert(conn.conn(), &record).await.unwrap();
+    if let Some((v, r)) = on {
+        staff::assign(conn.conn(), id, v, r).await.unwrap();
+    }
+    sessions::start(&app.db, id, None, app.clock_now()).await.unwrap().expose().to_owned()
+}
+
+fn classify(status: u16, body: &str) -> char {
+    if body.contains("SignInRequired") || status == 401 {
+        's'
+    } else if body.contains("Forbidden") || status == 403 {
+        'F'
+    } else if body.contains("\"NotFound\"") || status == 404 {
+        'N'
+    } else if status < 400 {
+        'Y'
+    } else {
+        '?'
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_every_actor_as_the_matrix_says() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let mut ids = Vec::new();
+    {
+        let mut conn = app.db.acquire().await.unwrap();
+        for title in ["Analyst", "Clerk"] {
+            let rec = super::conformance::vacancy(title, Status::Published, "2026-12-31T23:59:00Z");
+            vacancies::insert(conn.conn(), &rec).await.unwrap();
+            ids.push(VacancyId::from_uuid(rec.id));
+        }
+    }
+    let (v, w) = (ids[0], ids[1]);
+    let mut tokens: Vec<Option<String>> = vec![None];
+    for role in [OrgRole::HrAdmin, OrgRole::Hr, OrgRole::Auditor] {
+        tokens.push(Some(person(&app, Some(role), None).await));
+    }
+    tokens.push(Some(person(&app, None, Some((v, VacancyRole::HiringManager))).await));
+    tokens.push(Some(person(&app, None, Some((v, VacancyRole::PanelMember))).await));
+    tokens.push(Some(person(&app, None, Some((w, VacancyRole::HiringManager))).await));
+    assert_eq!(tokens.len(), ACTORS);
+
+    let mut wrong = Vec::new();
+    for (method, path, body, expected) in rows(v) {
+        assert_eq!(expected.len(), ACTORS, "{path}");
+        for (column, (token, want)) in tokens.iter().zip(expected.chars()).enumerate() {
+            let url = format!("{}{path}", app.base);
+            let mut req = if method == "GET" { app.client.get(url) } else { app.client.post(url) }
+                .header("accept", "text/html")
+                .header("origin", &app.base)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.clone());
+            if let Some(t) = token {
+                req = req.header("cookie", format!("shortlist-session={t}"));
+            }
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            let got = classify(status, &res.text().await.unwrap());
+            if got != want {
+                wrong.push(format!(
+                    "{method} {path} as actor {column}: expected {want}, got {got} ({status})"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "access differs from the matrix:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_server_function_has_a_row() {
+    let v = VacancyId::from_uuid(Uuid::nil());
+    let covered: BTreeSet<String> = rows(v)
+        .into_iter()
+        .filter(|(_, path, _, _)| path.starts_with("/api/"))
+        .map(|(_, path, _, _)| path.to_owned())
+        .collect();
+    let registered: BTreeSet<String> =
+        leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned()).collect();
+    assert!(!registered.is_empty());
+    assert_eq!(registered, covered, "each server function needs a row in the access matrix");
+}
