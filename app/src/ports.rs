@@ -6,7 +6,7 @@
 //! server-function path. A port method does not authorise: its caller (the server function)
 //! has already decided the person may ask.
 
-use crate::domain::{VacancyDetail, VacancyId, VacancySummary};
+use crate::domain::{VacancyDetail, VacancyId, VacancySummary, password::PasswordLinkState};
 use crate::error::AppError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -43,11 +43,25 @@ pub trait Careers: Send + Sync {
     ) -> Result<Option<VacancyDetail>, AppError>;
 }
 
+/// Staff account links.
+#[async_trait]
+pub trait StaffLinks: Send + Sync {
+    /// The state of a set-password link; `None` if Shortlist never issued it or its account
+    /// is gone or deactivated.
+    async fn password_link(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<PasswordLinkState>, AppError>;
+}
+
 /// Everything a server function may use, provided as Leptos context by the server.
 #[derive(Clone)]
 pub struct Services {
     /// Vacancies for the careers pages.
     pub careers: Arc<dyn Careers>,
+    /// Set-password links.
+    pub staff_links: Arc<dyn StaffLinks>,
     /// The clock every rule reads.
     pub clock: Arc<dyn Clock>,
     /// The employer's name, from configuration.

@@ -6,7 +6,7 @@
 use crate::pages::{
     careers::CareersPage,
     not_found::NotFound,
-    staff::{SignInPage, StaffHomePage},
+    staff::{SetPasswordPage, SignInPage, StaffHomePage},
     vacancy::VacancyPage,
 };
 use leptos::prelude::*;
@@ -86,6 +86,15 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("staff"), StaticSegment("sign-in"))
                             view=SignInPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(
+                                StaticSegment("staff"),
+                                StaticSegment("set-password"),
+                                ParamSegment("token"),
+                            )
+                            view=SetPasswordPage
                             ssr=SsrMode::Async
                         />
                     </Routes>

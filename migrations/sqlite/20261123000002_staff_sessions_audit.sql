@@ -36,6 +36,18 @@ CREATE TABLE staff_sessions (
 );
 CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id);
 
+-- Single-use links that let a staff member set their password (after an invitation, or from
+-- `server create-admin`). Only the token's SHA-256 is stored. A link works once (used_at) and
+-- until expires_at; setting a password ends the account's other sessions.
+CREATE TABLE staff_password_links (
+    token_hash BLOB PRIMARY KEY NOT NULL CHECK (length(token_hash) = 32),
+    staff_id   BLOB NOT NULL REFERENCES staff_users (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT
+);
+CREATE INDEX staff_password_links_staff ON staff_password_links (staff_id);
+
 -- The audit log: append-only (no UPDATE or DELETE is issued by the application, except the
 -- purge's removal of a purged candidate's personal fields, which are kept in their own
 -- columns for that reason — never copied into free text). Who (actor_staff_id, no foreign

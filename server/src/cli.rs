@@ -1,4 +1,5 @@
-//! The `server` command line: `serve` (the default), `migrate`, `seed-demo`, `config`.
+//! The `server` command line: `serve` (the default), `migrate`, `seed-demo`, `create-admin`,
+//! `config`.
 
 use crate::{config::Config, seed, startup, telemetry};
 use clap::{Parser, Subcommand};
@@ -24,6 +25,16 @@ enum Command {
     Migrate,
     /// Add a few demo vacancies (idempotent), so a new installation has something to show.
     SeedDemo,
+    /// Create an HR administrator and print a one-time link (valid 72 hours) to set their
+    /// password. There is never a default password.
+    CreateAdmin {
+        /// Their email address (how they sign in).
+        #[arg(long)]
+        email: String,
+        /// Their name as colleagues see it.
+        #[arg(long, default_value = "HR administrator")]
+        name: String,
+    },
     /// List every configuration setting with its default.
     Config,
 }
@@ -49,6 +60,7 @@ pub async fn run() -> ExitCode {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(&config).await,
         Command::SeedDemo => seed_demo(&config).await,
+        Command::CreateAdmin { ref email, ref name } => create_admin(&config, email, name).await,
         Command::Config => Ok(()),
     };
     match result {
@@ -79,5 +91,14 @@ async fn seed_demo(config: &Config) -> anyhow::Result<()> {
     let added = seed::seed_demo(&db, chrono::Utc::now()).await?;
     db.close().await;
     tracing::info!(added, "demo vacancies seeded");
+    Ok(())
+}
+
+async fn create_admin(config: &Config, email: &str, name: &str) -> anyhow::Result<()> {
+    let link = crate::admin::create_admin(config, email, name, chrono::Utc::now()).await?;
+    // The one place a secret is printed: to the operator's terminal, once, never to the log.
+    println!("Created an HR administrator account for {}.", email.trim());
+    println!("They set their password here (the link works once, for 72 hours):");
+    println!("{link}");
     Ok(())
 }

@@ -48,6 +48,7 @@ impl Application {
         let documents = Documents::new(store, config.master_key.expose(), db.clone());
         let services = Services {
             careers: Arc::new(StoreCareers::new(db.clone())),
+            staff_links: Arc::new(crate::auth::links::StoreStaffLinks::new(db.clone())),
             clock,
             organisation_name: Arc::from(config.organisation_name.as_str()),
         };

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod ids;
+pub mod password;
 pub mod time;
 pub mod vacancy;
 

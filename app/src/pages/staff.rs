@@ -6,7 +6,7 @@
 //! an email has an account.
 
 use super::components::ErrorPage;
-use crate::domain::access::OrgRole;
+use crate::domain::{access::OrgRole, password::PasswordLinkState};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -100,16 +100,25 @@ pub fn sign_in_error(reason: &str) -> Option<(&'static str, &'static str)> {
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let error = move || query.read().get("error").and_then(|r| sign_in_error(&r));
-    let signed_out = move || query.read().get("signed-out").is_some();
+    let banner = move || {
+        let q = query.read();
+        if q.get("signed-out").is_some() {
+            Some("You have signed out.")
+        } else if q.get("password-set").is_some() {
+            Some("Your password has been set. Sign in with it now.")
+        } else {
+            None
+        }
+    };
     view! {
         <leptos_meta::Title text=move || {
             if error().is_some() { "Error: Sign in".to_owned() } else { "Sign in".to_owned() }
         }/>
-        {move || signed_out().then(|| view! {
+        {move || banner().map(|text| view! {
             <div class="notification-banner" role="region" aria-labelledby="banner-title">
                 <h2 class="notification-banner__title" id="banner-title">"Success"</h2>
                 <div class="notification-banner__content">
-                    <p class="body">"You have signed out."</p>
+                    <p class="body">{text}</p>
                 </div>
             </div>
         })}
@@ -160,5 +169,111 @@ mod tests {
         assert!(!m.to_lowercase().contains("no account"));
         assert_eq!(sign_in_error("<script>"), None);
         assert!(sign_in_error("too-many").unwrap().1.contains("15 minutes"));
+    }
+}
+
+/// The state of a set-password link, for its page. Public: the link is the credential, and
+/// the answer says nothing about whose it is.
+#[server(prefix = "/api", endpoint = "password-link")]
+pub async fn password_link(token: String) -> Result<PasswordLinkState, AppError> {
+    let services = crate::ports::services()?;
+    services
+        .staff_links
+        .password_link(&token, services.clock.now())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// `/staff/set-password/:token`: choose a password through a single-use link.
+#[component]
+pub fn SetPasswordPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let state = Resource::new(token, password_link);
+    view! {
+        <Suspense fallback=|| view! { <p class="body">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match state.await {
+                    Ok(PasswordLinkState::Usable) => {
+                        view! { <SetPasswordForm token=token()/> }.into_any()
+                    }
+                    Ok(PasswordLinkState::Expired) => view! {
+                        <leptos_meta::Title text="This link has expired"/>
+                        <h1 class="heading-l">"This link has expired"</h1>
+                        <p class="body">"Links to set a password work for 72 hours. Ask your HR administrator to send you a new one."</p>
+                    }
+                        .into_any(),
+                    Ok(PasswordLinkState::Used) => view! {
+                        <leptos_meta::Title text="This link has already been used"/>
+                        <h1 class="heading-l">"This link has already been used"</h1>
+                        <p class="body">
+                            "Each link works once. "
+                            <a class="link" href="/staff/sign-in">"Sign in"</a>
+                            " with the password you set, or ask your HR administrator for a new link."
+                        </p>
+                    }
+                        .into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SetPasswordForm(token: String) -> impl IntoView {
+    use crate::domain::password::PasswordProblem;
+    let query = use_query_map();
+    let problem = move || query.read().get("error").and_then(|c| PasswordProblem::from_code(&c));
+    let on = move |field: &'static str| move || problem().filter(|p| p.field() == field);
+    let group = move |field: &'static str| {
+        move || if on(field)().is_some() { "form-group form-group--error" } else { "form-group" }
+    };
+    let input = move |field: &'static str| {
+        move || if on(field)().is_some() { "input input--error" } else { "input" }
+    };
+    let message = move |field: &'static str| {
+        move || {
+            on(field)().map(|p| {
+                view! {
+                    <p class="error-message" id=format!("{field}-error")>
+                        <span class="visually-hidden">"Error: "</span>{p.message()}
+                    </p>
+                }
+            })
+        }
+    };
+    view! {
+        <leptos_meta::Title text=move || {
+            if problem().is_some() { "Error: Create a password".to_owned() } else { "Create a password".to_owned() }
+        }/>
+        {move || problem().map(|p| view! {
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
+                <h2 class="error-summary__title" id="error-summary-title">"There is a problem"</h2>
+                <ul class="error-summary__list">
+                    <li><a href=format!("#{}", p.field())>{p.message()}</a></li>
+                </ul>
+            </div>
+        })}
+        <h1 class="heading-xl">"Create a password"</h1>
+        <form method="post" action="/staff/set-password" novalidate>
+            <input type="hidden" name="token" value=token/>
+            <div class=group("password")>
+                <label class="label" for="password">"Password"</label>
+                <p class="hint" id="password-hint">
+                    "Use 8 characters or more. A few unrelated words together make a strong password that is easy to remember."
+                </p>
+                {message("password")}
+                <input class=input("password") id="password" name="password" type="password"
+                    autocomplete="new-password" aria-describedby="password-hint"/>
+            </div>
+            <div class=group("confirm")>
+                <label class="label" for="confirm">"Confirm password"</label>
+                {message("confirm")}
+                <input class=input("confirm") id="confirm" name="confirm" type="password"
+                    autocomplete="new-password"/>
+            </div>
+            <button type="submit" class="button">"Save password"</button>
+        </form>
     }
 }

@@ -11,7 +11,7 @@
 //!
 //! Passwords never leave this module except as PHC-format Argon2id hashes.
 
-use app::error::AppError;
+use app::{domain::password::PasswordProblem, error::AppError};
 use argon2::{
     Algorithm, Argon2, Params, Version,
     password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString},
@@ -36,17 +36,17 @@ fn hasher() -> Argon2<'static> {
 /// (their email address and its parts) that must not make up the password.
 ///
 /// # Errors
-/// [`AppError::Validation`] on the `password` field, in GOV.UK error-message style.
-pub fn check_policy(password: &str, personal: &[&str]) -> Result<(), AppError> {
+/// The first problem found; [`PasswordProblem::message`] says it in words.
+pub fn check_policy(password: &str, personal: &[&str]) -> Result<(), PasswordProblem> {
     let chars = password.chars().count();
     if chars == 0 {
-        return Err(AppError::field("password", "Enter a password"));
+        return Err(PasswordProblem::Missing);
     }
     if chars < MIN_CHARS {
-        return Err(AppError::field("password", "Password must be 8 characters or more"));
+        return Err(PasswordProblem::TooShort);
     }
     if chars > MAX_CHARS {
-        return Err(AppError::field("password", "Password must be 128 characters or fewer"));
+        return Err(PasswordProblem::TooLong);
     }
     // zxcvbn discounts the person's details but can still rate "name + year" as strong; a
     // password that contains their name or email is refused outright.
@@ -57,19 +57,12 @@ pub fn check_policy(password: &str, personal: &[&str]) -> Result<(), AppError> {
         .filter(|part| part.chars().count() >= 4)
         .any(|part| lower.contains(&part.to_lowercase()));
     if contains_personal {
-        return Err(AppError::field(
-            "password",
-            "Password must not contain your name or email address",
-        ));
+        return Err(PasswordProblem::Personal);
     }
     let mut inputs: Vec<&str> = personal.to_vec();
     inputs.extend(["shortlist", "recruitment", "careers"]);
     if zxcvbn::zxcvbn(password, &inputs).score() < zxcvbn::Score::Three {
-        return Err(AppError::field(
-            "password",
-            "Choose a password that is harder to guess: avoid common passwords, words, \
-             names and patterns. A few unrelated words together work well",
-        ));
+        return Err(PasswordProblem::Guessable);
     }
     Ok(())
 }
@@ -128,14 +121,8 @@ mod tests {
         Zeroizing::new(s.to_owned())
     }
 
-    fn message(r: Result<(), AppError>) -> String {
-        match r {
-            Err(AppError::Validation(f)) => {
-                assert_eq!(f[0].field, "password");
-                f[0].message.clone()
-            }
-            other => panic!("expected a validation error, got {other:?}"),
-        }
+    fn message(r: Result<(), PasswordProblem>) -> String {
+        r.expect_err("expected a refusal").message().to_owned()
     }
 
     #[test]

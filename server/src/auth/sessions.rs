@@ -10,12 +10,10 @@
 //! Time is a parameter everywhere, so the timeouts are tested with a settable clock. Tokens
 //! are never logged: [`SessionToken`]'s `Debug` is redacted.
 
+use super::token::{Token, digest_of as digest};
 use crate::db::{self, Database, DbError};
 use app::domain::{StaffId, access::StaffMember};
-use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use chrono::{DateTime, Duration, Utc};
-use sha2::{Digest as _, Sha256};
-use zeroize::Zeroizing;
 
 /// How long sessions last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,34 +30,8 @@ impl Default for SessionPolicy {
     }
 }
 
-/// A session token as given to the browser. Redacted in `Debug`; zeroed when dropped.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SessionToken(Zeroizing<String>);
-
-impl SessionToken {
-    /// The cookie value.
-    #[must_use]
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for SessionToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SessionToken(<redacted>)")
-    }
-}
-
-/// Length of an encoded token: 32 bytes in unpadded base64url.
-const TOKEN_CHARS: usize = 43;
-
-/// The digest stored for a token, or `None` if the text cannot be a token we issued (so
-/// garbage never reaches the database).
-fn digest(token: &str) -> Option<[u8; 32]> {
-    let valid = token.len() == TOKEN_CHARS
-        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    valid.then(|| Sha256::digest(token.as_bytes()).into())
-}
+/// A session token as given to the browser (redacted in `Debug`).
+pub type SessionToken = Token;
 
 /// Starts a session for `staff` (after a successful sign-in), ending `previous` — the session
 /// the browser already had, if any — in the same transaction.
@@ -72,10 +44,8 @@ pub async fn start(
     previous: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<SessionToken, DbError> {
-    let token = SessionToken(Zeroizing::new(B64.encode(crate::documents::random_bytes::<32>())));
-    let Some(new_digest) = digest(token.expose()) else {
-        unreachable!("a freshly encoded token always has the token shape")
-    };
+    let token = Token::generate();
+    let new_digest = token.digest();
     let mut tx = db.begin().await?;
     if let Some(old) = previous.and_then(digest) {
         db::sessions::delete(tx.conn(), &old).await?;
@@ -160,24 +130,4 @@ pub async fn deactivate(
     db::sessions::delete_all_for(tx.conn(), staff).await?;
     tx.commit().await?;
     Ok(found)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_token_shaped_text_is_looked_up() {
-        assert!(digest(&"a".repeat(43)).is_some());
-        assert!(digest(&"a".repeat(42)).is_none());
-        assert!(digest(&format!("{}=", "a".repeat(42))).is_none());
-        assert!(digest("' OR 1=1 --                                ").is_none());
-        assert!(digest("").is_none());
-    }
-
-    #[test]
-    fn tokens_are_redacted_in_debug() {
-        let t = SessionToken(Zeroizing::new("secret-token-value".into()));
-        assert_eq!(format!("{t:?}"), "SessionToken(<redacted>)");
-    }
 }

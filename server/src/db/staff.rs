@@ -189,3 +189,67 @@ pub async fn member(mut conn: Conn<'_>, id: StaffId) -> Result<Option<StaffMembe
         vacancies,
     }))
 }
+
+/// What is stored about a set-password link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRow {
+    /// Whose password it sets.
+    pub staff_id: StaffId,
+    /// Until when it works.
+    pub expires_at: DateTime<Utc>,
+    /// When it was used, if it was.
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+/// Stores a new set-password link.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn insert_link(
+    conn: Conn<'_>,
+    digest: &[u8; 32],
+    id: StaffId,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    const SQL: &str = "INSERT INTO staff_password_links (token_hash, staff_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+    on_conn!(conn, c => sqlx::query(SQL).bind(&digest[..]).bind(id.as_uuid()).bind(now).bind(expires_at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Fetches a set-password link.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn link(conn: Conn<'_>, digest: &[u8; 32]) -> Result<Option<LinkRow>, DbError> {
+    const SQL: &str =
+        "SELECT staff_id, expires_at, used_at FROM staff_password_links WHERE token_hash = $1";
+    let row: Option<(Uuid, DateTime<Utc>, Option<DateTime<Utc>>)> = on_conn!(conn, c => sqlx::query_as(SQL)
+        .bind(&digest[..]).fetch_optional(&mut *c).await)?;
+    Ok(row.map(|(s, expires_at, used_at)| LinkRow {
+        staff_id: StaffId::from_uuid(s),
+        expires_at,
+        used_at,
+    }))
+}
+
+/// Marks a link used, if it still is unused; returns whether this call used it (so two
+/// simultaneous submissions cannot both succeed).
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn use_link(
+    conn: Conn<'_>,
+    digest: &[u8; 32],
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    const SQL: &str =
+        "UPDATE staff_password_links SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL";
+    let n = on_conn!(conn, c => sqlx::query(SQL).bind(&digest[..]).bind(now)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}

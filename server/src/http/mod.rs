@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/staff/sign-in", axum::routing::post(staff::sign_in))
         .route("/staff/sign-out", axum::routing::post(staff::sign_out))
+        .route("/staff/set-password", axum::routing::post(staff::set_password))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             app::shell(shell_options.clone())
         })

@@ -214,6 +214,91 @@ pub async fn sign_out(
     res
 }
 
+/// The set-password form's fields.
+#[derive(Deserialize)]
+pub struct SetPasswordForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: Zeroizing<String>,
+    #[serde(default)]
+    confirm: Zeroizing<String>,
+}
+
+/// `POST /staff/set-password`: sets a password through a single-use link, then sends the person
+/// to sign in. Problems go back to the link's page with a reason code; an unusable link goes
+/// back to its page, which explains why.
+pub async fn set_password(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<SetPasswordForm>,
+) -> Response {
+    match try_set_password(&state, peer, form).await {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(error = %e, "setting a password failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+async fn try_set_password(
+    state: &AppState,
+    peer: SocketAddr,
+    form: SetPasswordForm,
+) -> Result<Response, crate::db::DbError> {
+    use crate::auth::links;
+    use app::domain::password::PasswordProblem;
+    let now = state.services.clock.now();
+    // The token came from the form; it is only ever put back into our own path, and only
+    // when it has a token's shape (so nothing else can be injected into the redirect).
+    let Some(_) = crate::auth::token::digest_of(&form.token) else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    };
+    let back = |problem: Option<PasswordProblem>| {
+        let base = format!("/staff/set-password/{}", form.token);
+        Redirect::to(&match problem {
+            Some(p) => format!("{base}?error={}", p.code()),
+            None => base,
+        })
+        .into_response()
+    };
+    let Ok(staff_id) = links::check(&state.db, &form.token, now).await? else {
+        return Ok(back(None));
+    };
+    let account = {
+        let mut conn = state.db.acquire().await?;
+        staff::by_id(conn.conn(), staff_id).await?
+    };
+    let Some(account) = account else { return Ok(back(None)) };
+    let personal = [account.email.as_str(), account.display_name.as_str()];
+    if let Err(problem) = password::check_policy(&form.password, &personal) {
+        return Ok(back(Some(problem)));
+    }
+    if *form.password != *form.confirm {
+        return Ok(back(Some(PasswordProblem::Mismatch)));
+    }
+    let Ok(hash) = password::hash(form.password).await else {
+        return Ok(StatusCode::SERVICE_UNAVAILABLE.into_response());
+    };
+    if links::redeem(&state.db, &form.token, &hash, now).await?.is_err() {
+        return Ok(back(None));
+    }
+    let mut conn = state.db.acquire().await?;
+    let entry = AuditEntry {
+        at: now,
+        actor: Some(staff_id),
+        action: "staff.set_password",
+        object_type: Some("staff"),
+        object_id: Some(staff_id.as_uuid()),
+        vacancy: None,
+        client_addr: Some(peer.ip().to_string()),
+        outcome: Outcome::Ok,
+    };
+    audit::append(conn.conn(), &entry).await?;
+    Ok(Redirect::to("/staff/sign-in?password-set=1").into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,10 @@ fn rows(v: VacancyId) -> Vec<(&'static str, &'static str, String, &'static str)>
         ("POST", "/api/vacancy", format!("id={v}"), "YYYYYYY"),
         ("GET", "/", String::new(), "YYYYYYY"),
         ("GET", "/staff/sign-in", String::new(), "YYYYYYY"),
+        // Set-password links: the link is the credential; an unknown one is not found for all.
+        ("POST", "/api/password-link", format!("token={}", "x".repeat(43)), "NNNNNNN"),
+        ("GET", "/staff/set-password/not-a-link", String::new(), "NNNNNNN"),
+        ("POST", "/staff/set-password", "token=nope&password=a&confirm=a".into(), "NNNNNNN"),
         // Any signed-in staff member.
         ("POST", "/api/staff-home", String::new(), "sYYYYYY"),
         ("GET", "/staff", String::new(), "sYYYYYY"),

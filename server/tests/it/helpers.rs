@@ -112,6 +112,7 @@ pub fn test_config(db_url: &str, data_dir: &std::path::Path, extra: &[(&str, &st
 /// The application running in-process.
 pub struct TestApp {
     pub base: String,
+    pub db_url: String,
     pub db: Database,
     pub clock: Arc<TestClock>,
     pub client: reqwest::Client,
@@ -141,7 +142,8 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Self { base, db, clock, client, _test_db: test_db, _data: data, _stop: stop }
+        let db_url = test_db.url.clone();
+        Self { base, db_url, db, clock, client, _test_db: test_db, _data: data, _stop: stop }
     }
 
     pub fn clock_now(&self) -> DateTime<Utc> {

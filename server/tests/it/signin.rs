@@ -55,7 +55,7 @@ fn location(res: &reqwest::Response) -> &str {
 }
 
 /// The session token from a sign-in response's Set-Cookie.
-fn token(res: &reqwest::Response) -> String {
+fn token_of(res: &reqwest::Response) -> String {
     let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/")
@@ -94,7 +94,7 @@ async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
     let ok = sign_in(&app, "HR@Example.org", PASSWORD, Some(planted.expose())).await;
     assert_eq!(ok.status(), 303);
     assert_eq!(location(&ok), "/staff");
-    let fresh = token(&ok);
+    let fresh = token_of(&ok);
     assert_ne!(fresh, planted.expose());
     assert_eq!(home(&app, planted.expose()).await.0, 401, "the old session ended at sign-in");
     let (status, page) = home(&app, &fresh).await;
@@ -135,7 +135,7 @@ async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
 async fn a_deactivated_staff_members_session_is_refused_on_its_next_request() {
     let app = TestApp::spawn(Kind::Sqlite).await;
     let id = add_staff(&app, "manager@example.org", None).await;
-    let t = token(&sign_in(&app, "manager@example.org", PASSWORD, None).await);
+    let t = token_of(&sign_in(&app, "manager@example.org", PASSWORD, None).await);
     assert_eq!(home(&app, &t).await.0, 200);
     sessions::deactivate(&app.db, id, app.clock_now()).await.unwrap();
     assert_eq!(home(&app, &t).await.0, 401);
@@ -147,7 +147,7 @@ async fn a_deactivated_staff_members_session_is_refused_on_its_next_request() {
 async fn an_idle_session_ends_after_thirty_minutes() {
     let app = TestApp::spawn(Kind::Sqlite).await;
     add_staff(&app, "hr@example.org", Some(OrgRole::Hr)).await;
-    let t = token(&sign_in(&app, "hr@example.org", PASSWORD, None).await);
+    let t = token_of(&sign_in(&app, "hr@example.org", PASSWORD, None).await);
     app.clock.set("2026-11-23T09:29:00Z");
     assert_eq!(home(&app, &t).await.0, 200);
     app.clock.set("2026-11-23T09:59:00Z");
@@ -216,4 +216,118 @@ async fn a_sign_in_post_from_another_site_is_refused_before_anything_happens() {
     assert!(res.headers().get("set-cookie").is_none());
     let mut conn = app.db.acquire().await.unwrap();
     assert!(audit::recent(conn.conn(), None, 10).await.unwrap().is_empty(), "nothing happened");
+}
+
+async fn set_password(
+    app: &TestApp,
+    token: &str,
+    password: &str,
+    confirm: &str,
+) -> reqwest::Response {
+    app.client
+        .post(format!("{}/staff/set-password", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", &app.base)
+        .body(format!(
+            "token={token}&password={}&confirm={}",
+            password.replace(' ', "+"),
+            confirm.replace(' ', "+")
+        ))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn create_admin_prints_a_single_use_link_that_sets_the_password() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let data = tempfile::tempdir().unwrap();
+    let config = super::helpers::test_config(
+        &app.db_url,
+        data.path(),
+        &[("SHORTLIST_PUBLIC_URL", app.base.as_str())],
+    );
+    let now = app.clock_now();
+    for bad in ["not-an-email", "a@b", "@example.org", "two words@example.org"] {
+        assert!(server::admin::create_admin(&config, bad, "Sam Lead", now).await.is_err(), "{bad}");
+    }
+    let link =
+        server::admin::create_admin(&config, "Lead@Example.org", "Sam Lead", now).await.unwrap();
+    let prefix = format!("{}/staff/set-password/", app.base);
+    assert!(link.as_str().starts_with(&prefix), "{link}");
+    let token = link.as_str()[prefix.len()..].to_owned();
+    assert!(
+        server::admin::create_admin(&config, "lead@example.org", "Sam", now).await.is_err(),
+        "the same email cannot be used twice"
+    );
+    let path = format!("/staff/set-password/{token}");
+    let page = app.get(&path).await.text().await.unwrap();
+    assert!(page.contains("Create a password"), "{page}");
+
+    // Each problem goes back to the form with its reason, and changes nothing.
+    for (password, confirm, code, message) in [
+        ("password", "password", "guessable", "harder to guess"),
+        ("short", "short", "too-short", "8 characters or more"),
+        ("lead-otter-lantern-42", "lead-otter-lantern-42", "personal", "name or email"),
+        ("vivid-otter-lantern-42", "vivid-otter-lantern-43", "mismatch", "do not match"),
+    ] {
+        let res = set_password(&app, &token, password, confirm).await;
+        assert_eq!(location(&res), format!("{path}?error={code}"));
+        let page = app.get(&format!("{path}?error={code}")).await.text().await.unwrap();
+        assert!(page.contains("<title>Error: Create a password"), "{code}");
+        assert!(page.contains(message), "{code}");
+    }
+    assert_eq!(
+        location(&sign_in(&app, "lead@example.org", "vivid-otter-lantern-42", None).await),
+        "/staff/sign-in?error=credentials",
+        "no password is set until the form succeeds"
+    );
+
+    let res = set_password(&app, &token, PASSWORD, PASSWORD).await;
+    assert_eq!(location(&res), "/staff/sign-in?password-set=1");
+    let page = app.get("/staff/sign-in?password-set=1").await.text().await.unwrap();
+    assert!(page.contains("Your password has been set"));
+
+    // The link works once.
+    let again =
+        set_password(&app, &token, "another-otter-lantern-77", "another-otter-lantern-77").await;
+    assert_eq!(location(&again), path);
+    assert!(app.get(&path).await.text().await.unwrap().contains("already been used"));
+    assert_eq!(
+        location(&sign_in(&app, "lead@example.org", "another-otter-lantern-77", None).await),
+        "/staff/sign-in?error=credentials"
+    );
+
+    let t = token_of(&sign_in(&app, "lead@example.org", PASSWORD, None).await);
+    let (status, home_page) = home(&app, &t).await;
+    assert_eq!(status, 200);
+    assert!(home_page.contains("Signed in as Sam Lead"));
+    assert!(home_page.contains("HR administrator"));
+
+    let mut conn = app.db.acquire().await.unwrap();
+    let actions: Vec<String> =
+        audit::recent(conn.conn(), None, 50).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert!(actions.contains(&"staff.create_admin".to_owned()));
+    assert!(actions.contains(&"staff.set_password".to_owned()));
+}
+
+#[tokio::test]
+async fn a_set_password_link_expires_after_72_hours() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let data = tempfile::tempdir().unwrap();
+    let config = super::helpers::test_config(&app.db_url, data.path(), &[]);
+    let link = server::admin::create_admin(&config, "hr@example.org", "HR", app.clock_now())
+        .await
+        .unwrap();
+    let path = link.path().to_owned();
+    let token = path.rsplit('/').next().unwrap().to_owned();
+    app.clock.set("2026-11-26T09:00:00Z");
+    let page = app.get(&path).await.text().await.unwrap();
+    assert!(page.contains("This link has expired"), "{page}");
+    let res = set_password(&app, &token, PASSWORD, PASSWORD).await;
+    assert_eq!(location(&res), path);
+    assert_eq!(
+        location(&sign_in(&app, "hr@example.org", PASSWORD, None).await),
+        "/staff/sign-in?error=credentials"
+    );
 }
