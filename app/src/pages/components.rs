@@ -53,3 +53,26 @@ pub fn SummaryRow(key: &'static str, #[prop(into)] value: String) -> impl IntoVi
         </div>
     }
 }
+
+/// The GOV.UK error summary at the top of a form page: one problem, linking to its field.
+#[component]
+pub fn ErrorSummary(field: &'static str, message: &'static str) -> impl IntoView {
+    view! {
+        <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
+            <h2 class="error-summary__title" id="error-summary-title">"There is a problem"</h2>
+            <ul class="error-summary__list">
+                <li><a href=format!("#{field}")>{message}</a></li>
+            </ul>
+        </div>
+    }
+}
+
+/// The page title, prefixed with "Error: " while the page shows a problem (GOV.UK pattern).
+#[component]
+pub fn FormTitle(text: &'static str, #[prop(into)] failed: Signal<bool>) -> impl IntoView {
+    view! {
+        <leptos_meta::Title text=move || {
+            if failed.get() { format!("Error: {text}") } else { text.to_owned() }
+        }/>
+    }
+}

@@ -5,7 +5,7 @@
 //! browser back here with `?error=<reason>` when sign-in fails. The reasons never say whether
 //! an email has an account.
 
-use super::components::ErrorPage;
+use super::components::{ErrorPage, ErrorSummary, FormTitle};
 use crate::domain::{access::OrgRole, password::PasswordLinkState};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -111,9 +111,7 @@ pub fn SignInPage() -> impl IntoView {
         }
     };
     view! {
-        <leptos_meta::Title text=move || {
-            if error().is_some() { "Error: Sign in".to_owned() } else { "Sign in".to_owned() }
-        }/>
+        <FormTitle text="Sign in" failed=Signal::derive(move || error().is_some())/>
         {move || banner().map(|text| view! {
             <div class="notification-banner" role="region" aria-labelledby="banner-title">
                 <h2 class="notification-banner__title" id="banner-title">"Success"</h2>
@@ -122,14 +120,7 @@ pub fn SignInPage() -> impl IntoView {
                 </div>
             </div>
         })}
-        {move || error().map(|(field, message)| view! {
-            <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
-                <h2 class="error-summary__title" id="error-summary-title">"There is a problem"</h2>
-                <ul class="error-summary__list">
-                    <li><a href=format!("#{field}")>{message}</a></li>
-                </ul>
-            </div>
-        })}
+        {move || error().map(|(field, message)| view! { <ErrorSummary field message/> })}
         <h1 class="heading-xl">"Sign in"</h1>
         <p class="body">"For staff of the organisation. Applicants do not need an account."</p>
         <form method="post" action="/staff/sign-in" novalidate>
@@ -244,17 +235,8 @@ fn SetPasswordForm(token: String) -> impl IntoView {
         }
     };
     view! {
-        <leptos_meta::Title text=move || {
-            if problem().is_some() { "Error: Create a password".to_owned() } else { "Create a password".to_owned() }
-        }/>
-        {move || problem().map(|p| view! {
-            <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
-                <h2 class="error-summary__title" id="error-summary-title">"There is a problem"</h2>
-                <ul class="error-summary__list">
-                    <li><a href=format!("#{}", p.field())>{p.message()}</a></li>
-                </ul>
-            </div>
-        })}
+        <FormTitle text="Create a password" failed=Signal::derive(move || problem().is_some())/>
+        {move || problem().map(|p| view! { <ErrorSummary field=p.field() message=p.message()/> })}
         <h1 class="heading-xl">"Create a password"</h1>
         <form method="post" action="/staff/set-password" novalidate>
             <input type="hidden" name="token" value=token/>
