@@ -6,8 +6,8 @@
 //! `Sec-Fetch-Site` it must not say `cross-site` or `same-site`. Browsers set both headers
 //! themselves on every form post and `fetch`, with or without JavaScript, and a page on another
 //! site cannot forge them. A request with neither header is refused: only non-browser clients
-//! omit both, and Shortlist has no such client. Session cookies are also `SameSite=Strict`
-//! (see `auth`), so a forged request would carry no session even if it got through.
+//! omit both, and Shortlist has no such client. Session cookies are also `SameSite=Lax`
+//! (see `http::staff`), so a cross-site POST would carry no session even if it got through.
 //!
 //! State never changes on a safe method: handlers for GET only read.
 
