@@ -331,3 +331,75 @@ async fn a_set_password_link_expires_after_72_hours() {
         "/staff/sign-in?error=credentials"
     );
 }
+
+/// A `MakeWriter` that appends every log line to a shared buffer.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Self;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// Everything logged (at every level) while an administrator is created, sets a password,
+/// fails and succeeds to sign in and signs out holds no password, token or email address.
+/// `#[tokio::test]` runs the server on this thread, so the thread's subscriber sees it all.
+#[tokio::test]
+async fn no_password_token_or_email_reaches_the_log() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let data = tempfile::tempdir().unwrap();
+    let config = super::helpers::test_config(&app.db_url, data.path(), &[]);
+    let email = "lead@example.org";
+    let link =
+        server::admin::create_admin(&config, email, "Sam Lead", app.clock_now()).await.unwrap();
+    let link_token = link.path().rsplit('/').next().unwrap().to_owned();
+    set_password(&app, &link_token, "password123", "password123").await;
+    set_password(&app, &link_token, PASSWORD, PASSWORD).await;
+    sign_in(&app, email, "a-wrong-password-typed", None).await;
+    let session = token_of(&sign_in(&app, email, PASSWORD, None).await);
+    assert_eq!(home(&app, &session).await.0, 200);
+    app.client
+        .post(format!("{}/staff/sign-out", app.base))
+        .header("origin", &app.base)
+        .header("cookie", format!("shortlist-session={session}"))
+        .send()
+        .await
+        .unwrap();
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("staff.sign_in") || log.contains("/staff/sign-in"),
+        "the flow was logged:\n{log}"
+    );
+    for secret in [
+        PASSWORD,
+        "password123",
+        "a-wrong-password-typed",
+        &link_token,
+        &session,
+        email,
+        "Sam Lead",
+    ] {
+        assert!(!log.contains(secret), "{secret:?} appeared in the log");
+    }
+}
