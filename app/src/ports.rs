@@ -55,6 +55,20 @@ pub trait StaffLinks: Send + Sync {
     ) -> Result<Option<PasswordLinkState>, AppError>;
 }
 
+/// The audit log, for the people allowed to read it.
+#[async_trait]
+pub trait AuditTrail: Send + Sync {
+    /// Entries matching `query`, newest first, at most `limit`; records that `viewer` looked
+    /// (as `audit.view`) in the same log.
+    async fn search(
+        &self,
+        viewer: crate::domain::StaffId,
+        query: &crate::domain::audit::AuditQuery,
+        limit: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<crate::domain::audit::AuditRow>, AppError>;
+}
+
 /// Everything a server function may use, provided as Leptos context by the server.
 #[derive(Clone)]
 pub struct Services {
@@ -62,6 +76,8 @@ pub struct Services {
     pub careers: Arc<dyn Careers>,
     /// Set-password links.
     pub staff_links: Arc<dyn StaffLinks>,
+    /// The audit log.
+    pub audit: Arc<dyn AuditTrail>,
     /// The clock every rule reads.
     pub clock: Arc<dyn Clock>,
     /// The employer's name, from configuration.

@@ -4,6 +4,7 @@
 //! is the per-response nonce known that the inline hydration scripts carry.
 
 use crate::pages::{
+    audit::AuditPage,
     careers::CareersPage,
     not_found::NotFound,
     staff::{SetPasswordPage, SignInPage, StaffHomePage},
@@ -83,6 +84,11 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("staff") view=StaffHomePage ssr=SsrMode::Async/>
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("audit"))
+                            view=AuditPage
+                            ssr=SsrMode::Async
+                        />
                         <Route
                             path=(StaticSegment("staff"), StaticSegment("sign-in"))
                             view=SignInPage

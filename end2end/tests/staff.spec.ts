@@ -85,6 +85,17 @@ for (const js of [true, false]) {
       expect(session?.httpOnly).toBe(true);
       expect(session?.sameSite).toBe('Lax');
 
+      // HR administrators read the audit log, which shows this sign-in and the failed one.
+      await page.getByRole('link', { name: 'Audit log' }).click();
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Audit log');
+      await expect(page.getByRole('cell', { name: 'staff.sign_in' }).first()).toBeVisible();
+      await expect(page.getByRole('cell', { name: 'refused' }).first()).toBeVisible();
+      if (js) await expectAccessible(page);
+      await page.getByLabel('From (UTC date)').fill('2000-01-01');
+      await page.getByLabel('To (UTC date)').fill('2000-01-02');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await expect(page.getByText('Showing the newest 0 entries')).toBeVisible();
+
       // The link works once.
       await page.goto(link);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText('This link has already been used');

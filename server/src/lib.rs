@@ -8,6 +8,7 @@
 //! Nothing here renders pages or holds a rule a page could need: those live in `app`.
 
 pub mod admin;
+pub mod audit_trail;
 pub mod auth;
 pub mod careers;
 pub mod cli;

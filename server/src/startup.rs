@@ -49,6 +49,7 @@ impl Application {
         let services = Services {
             careers: Arc::new(StoreCareers::new(db.clone())),
             staff_links: Arc::new(crate::auth::links::StoreStaffLinks::new(db.clone())),
+            audit: Arc::new(crate::audit_trail::StoreAuditTrail::new(db.clone())),
             clock,
             organisation_name: Arc::from(config.organisation_name.as_str()),
         };

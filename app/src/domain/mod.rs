@@ -5,6 +5,7 @@
 //! they must never carry a field that the receiving page is not allowed to show.
 
 pub mod access;
+pub mod audit;
 pub mod ids;
 pub mod password;
 pub mod time;

@@ -56,7 +56,7 @@ pub fn SummaryRow(key: &'static str, #[prop(into)] value: String) -> impl IntoVi
 
 /// The GOV.UK error summary at the top of a form page: one problem, linking to its field.
 #[component]
-pub fn ErrorSummary(field: &'static str, message: &'static str) -> impl IntoView {
+pub fn ErrorSummary(#[prop(into)] field: String, #[prop(into)] message: String) -> impl IntoView {
     view! {
         <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
             <h2 class="error-summary__title" id="error-summary-title">"There is a problem"</h2>

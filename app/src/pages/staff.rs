@@ -21,6 +21,8 @@ pub struct StaffHomeData {
     pub role: String,
     /// What they can see, in words.
     pub reach: String,
+    /// Whether they may read the audit log (HR administrators and auditors).
+    pub audit_log: bool,
 }
 
 /// The role, in the words the staff pages use.
@@ -37,7 +39,7 @@ pub const fn role_words(role: Option<OrgRole>) -> &'static str {
 /// The signed-in staff member's home page data. Any signed-in staff member may ask.
 #[server(prefix = "/api", endpoint = "staff-home")]
 pub async fn staff_home() -> Result<StaffHomeData, AppError> {
-    use crate::domain::access::{VacancyScope, signed_in};
+    use crate::domain::access::{Action, VacancyScope, authorise, signed_in};
     let actor = crate::ports::current_actor();
     let me = signed_in(&actor)?;
     let reach = match actor.vacancy_scope() {
@@ -50,6 +52,7 @@ pub async fn staff_home() -> Result<StaffHomeData, AppError> {
         display_name: me.display_name.clone(),
         role: role_words(me.org_role).to_owned(),
         reach,
+        audit_log: authorise(&actor, Action::ViewAuditLog).is_ok(),
     })
 }
 
@@ -66,6 +69,9 @@ pub fn StaffHomePage() -> impl IntoView {
                         <span class="caption-l">{me.role}</span>
                         <h1 class="heading-xl">{format!("Signed in as {}", me.display_name)}</h1>
                         <p class="body">{me.reach}</p>
+                        {me.audit_log.then(|| view! {
+                            <p class="body"><a class="link" href="/staff/audit">"Audit log"</a></p>
+                        })}
                         <form method="post" action="/staff/sign-out">
                             <button type="submit" class="button button--secondary">"Sign out"</button>
                         </form>

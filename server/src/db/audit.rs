@@ -170,3 +170,62 @@ pub async fn refused_sign_ins_since(
         .fetch_one(&mut *c).await)?;
     Ok((by_account, by_client))
 }
+
+/// Entries matching a filter, newest first, with the acting staff member's email.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn search(
+    conn: Conn<'_>,
+    action: Option<&str>,
+    from: Option<DateTime<Utc>>,
+    before: Option<DateTime<Utc>>,
+    limit: i64,
+) -> Result<Vec<(StoredEntry, Option<String>)>, DbError> {
+    const SQL: &str = "SELECT a.id, a.at, a.actor_staff_id, a.action, a.object_type, a.object_id, a.vacancy_id, \
+                       a.client_addr, a.outcome, s.email \
+                       FROM audit_log a LEFT JOIN staff_users s ON s.id = a.actor_staff_id \
+                       WHERE ($1 IS NULL OR a.action = $1) AND ($2 IS NULL OR a.at >= $2) \
+                       AND ($3 IS NULL OR a.at < $3) ORDER BY a.id DESC LIMIT $4";
+    type SearchRow = (
+        i64,
+        DateTime<Utc>,
+        Option<Uuid>,
+        String,
+        Option<String>,
+        Option<Uuid>,
+        Option<Uuid>,
+        Option<String>,
+        String,
+        Option<String>,
+    );
+    let rows: Vec<SearchRow> = on_conn!(conn, c => sqlx::query_as(SQL)
+        .bind(action).bind(from).bind(before).bind(limit)
+        .fetch_all(&mut *c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let entry = StoredEntry {
+                id: r.0,
+                at: r.1,
+                actor: r.2.map(StaffId::from_uuid),
+                action: r.3,
+                object_type: r.4,
+                object_id: r.5,
+                vacancy: r.6.map(VacancyId::from_uuid),
+                client_addr: r.7,
+                outcome: Outcome::parse(&r.8),
+            };
+            (entry, r.9)
+        })
+        .collect())
+}
+
+impl Outcome {
+    /// The stored word.
+    #[must_use]
+    pub const fn word(self) -> &'static str {
+        self.as_str()
+    }
+}

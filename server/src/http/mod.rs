@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/sign-in", axum::routing::post(staff::sign_in))
         .route("/staff/sign-out", axum::routing::post(staff::sign_out))
         .route("/staff/set-password", axum::routing::post(staff::set_password))
+        .route("/staff/audit.csv", get(staff::audit_csv))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             app::shell(shell_options.clone())
         })

@@ -299,6 +299,67 @@ async fn try_set_password(
     Ok(Redirect::to("/staff/sign-in?password-set=1").into_response())
 }
 
+/// The audit filter as query parameters.
+#[derive(Deserialize)]
+pub struct AuditFilter {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// `GET /staff/audit.csv`: every matching audit entry as CSV, for HR administrators and
+/// auditors; the download is itself recorded (`audit.export`).
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    axum::extract::Query(filter): axum::extract::Query<AuditFilter>,
+    req: Request,
+) -> Response {
+    use app::domain::access::{Action, authorise};
+    use app::error::AppError;
+    let actor = req.extensions().get::<Actor>().cloned().unwrap_or(Actor::SignedOut);
+    if let Err(e) = authorise(&actor, Action::ExportAuditLog) {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
+        return (status, e.to_string()).into_response();
+    }
+    let Actor::Staff(me) = actor else { return StatusCode::UNAUTHORIZED.into_response() };
+    let query =
+        match app::domain::audit::AuditQuery::parse(&filter.action, &filter.from, &filter.to) {
+            Ok(q) => q,
+            Err(AppError::Validation(errors)) => {
+                let text: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+                return (StatusCode::UNPROCESSABLE_ENTITY, text.join("\n")).into_response();
+            }
+            Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+        };
+    let now = state.services.clock.now();
+    match crate::audit_trail::search_and_record(
+        &state.db,
+        me.id,
+        &query,
+        1_000_000,
+        now,
+        "audit.export",
+    )
+    .await
+    {
+        Ok(rows) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"audit-log.csv\""),
+            ],
+            crate::audit_trail::to_csv(&rows),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "audit export failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

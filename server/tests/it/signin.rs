@@ -403,3 +403,54 @@ async fn no_password_token_or_email_reaches_the_log() {
         assert!(!log.contains(secret), "{secret:?} appeared in the log");
     }
 }
+
+async fn get_with(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
+    app.client
+        .get(format!("{}{path}", app.base))
+        .header("accept", "text/html")
+        .header("cookie", format!("shortlist-session={token}"))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn hr_admins_read_and_download_the_audit_log_and_each_look_is_recorded() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    add_staff(&app, "admin@example.org", Some(OrgRole::HrAdmin)).await;
+    sign_in(&app, "admin@example.org", "not-the-right-one", None).await;
+    let t = token_of(&sign_in(&app, "admin@example.org", PASSWORD, None).await);
+
+    let page =
+        get_with(&app, "/staff/audit?action=staff.sign_in&from=2026-11-23&to=2026-11-23", &t).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<title>Audit log"), "{html}");
+    assert!(html.contains("Showing the newest 2 entries"), "{html}");
+    assert!(html.contains("refused") && html.contains("admin@example.org"));
+
+    // A day with nothing in it.
+    let html = get_with(&app, "/staff/audit?from=2026-11-24", &t).await.text().await.unwrap();
+    assert!(html.contains("Showing the newest 0 entries"), "{html}");
+
+    // Malformed dates get a clear message and show nothing.
+    let html = get_with(&app, "/staff/audit?from=2026-02-30", &t).await.text().await.unwrap();
+    assert!(html.contains("There is a problem") && html.contains("Enter a real date"), "{html}");
+
+    let csv = get_with(&app, "/staff/audit.csv?action=staff.sign_in", &t).await;
+    assert_eq!(csv.status(), 200);
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(csv.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let body = csv.text().await.unwrap();
+    let lines: Vec<_> = body.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines[0], "at_utc,actor,action,object,vacancy,client_address,outcome");
+    assert_eq!(lines.len(), 3, "{body}");
+    let bad = get_with(&app, "/staff/audit.csv?to=yesterday", &t).await;
+    assert_eq!(bad.status(), 422);
+
+    let mut conn = app.db.acquire().await.unwrap();
+    let actions: Vec<String> =
+        audit::recent(conn.conn(), None, 50).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert!(actions.contains(&"audit.view".to_owned()));
+    assert!(actions.contains(&"audit.export".to_owned()));
+}
