@@ -100,47 +100,17 @@ pub async fn append(conn: Conn<'_>, e: &AuditEntry) -> Result<(), DbError> {
     Ok(())
 }
 
-type Row = (
-    i64,
-    DateTime<Utc>,
-    Option<Uuid>,
-    String,
-    Option<String>,
-    Option<Uuid>,
-    Option<Uuid>,
-    Option<String>,
-    String,
-);
-
 /// The newest entries first, optionally only one actor's, at most `limit`.
 ///
 /// # Errors
 /// Database failure.
-#[tracing::instrument(skip_all)]
 pub async fn recent(
     conn: Conn<'_>,
     actor: Option<StaffId>,
     limit: i64,
 ) -> Result<Vec<StoredEntry>, DbError> {
-    const SQL: &str = "SELECT id, at, actor_staff_id, action, object_type, object_id, vacancy_id, client_addr, outcome \
-                       FROM audit_log WHERE ($1 IS NULL OR actor_staff_id = $1) ORDER BY id DESC LIMIT $2";
-    let actor = actor.map(|a| a.as_uuid());
-    let rows: Vec<Row> = on_conn!(conn, c => sqlx::query_as(SQL).bind(actor).bind(limit)
-        .fetch_all(&mut *c).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| StoredEntry {
-            id: r.0,
-            at: r.1,
-            actor: r.2.map(StaffId::from_uuid),
-            action: r.3,
-            object_type: r.4,
-            object_id: r.5,
-            vacancy: r.6.map(VacancyId::from_uuid),
-            client_addr: r.7,
-            outcome: Outcome::parse(&r.8),
-        })
-        .collect())
+    let filter = Filter { actor, ..Filter::default() };
+    Ok(search(conn, &filter, limit).await?.into_iter().map(|(e, _)| e).collect())
 }
 
 /// Refused sign-in attempts since `since`, for one account (by id) and for one client address;
@@ -171,6 +141,19 @@ pub async fn refused_sign_ins_since(
     Ok((by_account, by_client))
 }
 
+/// Which entries to read; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct Filter<'a> {
+    /// Only this actor's.
+    pub actor: Option<StaffId>,
+    /// Only this action.
+    pub action: Option<&'a str>,
+    /// At or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Before this instant.
+    pub before: Option<DateTime<Utc>>,
+}
+
 /// Entries matching a filter, newest first, with the acting staff member's email.
 ///
 /// # Errors
@@ -178,16 +161,15 @@ pub async fn refused_sign_ins_since(
 #[tracing::instrument(skip_all)]
 pub async fn search(
     conn: Conn<'_>,
-    action: Option<&str>,
-    from: Option<DateTime<Utc>>,
-    before: Option<DateTime<Utc>>,
+    filter: &Filter<'_>,
     limit: i64,
 ) -> Result<Vec<(StoredEntry, Option<String>)>, DbError> {
     const SQL: &str = "SELECT a.id, a.at, a.actor_staff_id, a.action, a.object_type, a.object_id, a.vacancy_id, \
                        a.client_addr, a.outcome, s.email \
                        FROM audit_log a LEFT JOIN staff_users s ON s.id = a.actor_staff_id \
                        WHERE ($1 IS NULL OR a.action = $1) AND ($2 IS NULL OR a.at >= $2) \
-                       AND ($3 IS NULL OR a.at < $3) ORDER BY a.id DESC LIMIT $4";
+                       AND ($3 IS NULL OR a.at < $3) AND ($4 IS NULL OR a.actor_staff_id = $4) \
+                       ORDER BY a.id DESC LIMIT $5";
     type SearchRow = (
         i64,
         DateTime<Utc>,
@@ -201,7 +183,8 @@ pub async fn search(
         Option<String>,
     );
     let rows: Vec<SearchRow> = on_conn!(conn, c => sqlx::query_as(SQL)
-        .bind(action).bind(from).bind(before).bind(limit)
+        .bind(filter.action).bind(filter.from).bind(filter.before)
+        .bind(filter.actor.map(|a| a.as_uuid())).bind(limit)
         .fetch_all(&mut *c).await)?;
     Ok(rows
         .into_iter()

@@ -353,23 +353,37 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
     }
 }
 
-/// Everything logged (at every level) while an administrator is created, sets a password,
-/// fails and succeeds to sign in and signs out holds no password, token or email address.
-/// `#[tokio::test]` runs the server on this thread, so the thread's subscriber sees it all.
+/// Installs (once for the whole test binary) a global subscriber that keeps every log line at
+/// every level. Global rather than per-thread: tracing caches per-callsite interest across
+/// threads, so a thread-local subscriber can miss events while other tests run in parallel.
+fn capture() -> Captured {
+    static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    CAPTURED
+        .get_or_init(|| {
+            let captured = Captured::default();
+            let subscriber = tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_writer(captured.clone())
+                .with_ansi(false)
+                .finish();
+            tracing::subscriber::set_global_default(subscriber)
+                .expect("no other global subscriber");
+            captured
+        })
+        .clone()
+}
+
+/// Everything logged (at every level, by every test running meanwhile too) while an
+/// administrator is created, sets a password, fails and succeeds to sign in and signs out holds
+/// no password, token or email address.
 #[tokio::test]
 async fn no_password_token_or_email_reaches_the_log() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = capture();
 
     let app = TestApp::spawn(Kind::Sqlite).await;
     let data = tempfile::tempdir().unwrap();
     let config = super::helpers::test_config(&app.db_url, data.path(), &[]);
-    let email = "lead@example.org";
+    let email = "log.check.lead@example.org";
     let link =
         server::admin::create_admin(&config, email, "Sam Lead", app.clock_now()).await.unwrap();
     let link_token = link.path().rsplit('/').next().unwrap().to_owned();
