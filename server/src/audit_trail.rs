@@ -43,7 +43,13 @@ pub async fn search_and_record(
 ) -> Result<Vec<AuditRow>, DbError> {
     let (from, before) = query.bounds();
     let mut tx = db.begin().await?;
-    let filter = audit::Filter { action: query.action.as_deref(), from, before, actor: None };
+    let filter = audit::Filter {
+        action: query.action.as_deref(),
+        actor_email: query.user.as_deref(),
+        from,
+        before,
+        actor: None,
+    };
     let rows = audit::search(tx.conn(), &filter, limit).await?;
     let entry = AuditEntry {
         at: now,

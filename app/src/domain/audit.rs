@@ -27,11 +27,13 @@ pub struct AuditRow {
 }
 
 /// A validated filter: entries from the start of `from` to the end of `to` (UTC days), of one
-/// action if given.
+/// action and one acting staff member if given.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditQuery {
     /// Only this action code.
     pub action: Option<String>,
+    /// Only entries by the staff member with this email (normalised to lower case).
+    pub user: Option<String>,
     /// First day included.
     pub from: Option<NaiveDate>,
     /// Last day included.
@@ -42,9 +44,9 @@ impl AuditQuery {
     /// Reads the filter form's fields (empty means "any").
     ///
     /// # Errors
-    /// A validation error naming each field that is not a date (`YYYY-MM-DD`) or an action
-    /// code, or a `to` before `from`.
-    pub fn parse(action: &str, from: &str, to: &str) -> Result<Self, AppError> {
+    /// A validation error naming each field that is not a date (`YYYY-MM-DD`), an action code
+    /// or an email address, or a `to` before `from`.
+    pub fn parse(action: &str, user: &str, from: &str, to: &str) -> Result<Self, AppError> {
         let mut errors = Vec::new();
         let date = |field: &str, text: &str, errors: &mut Vec<_>| {
             let text = text.trim();
@@ -81,10 +83,27 @@ impl AuditQuery {
                 message: "Choose an action from the list".to_owned(),
             });
         }
+        let user = user.trim().to_lowercase();
+        let user_ok = user.is_empty()
+            || (user.len() <= 254
+                && user.contains('@')
+                && !user.chars().any(|c| c.is_whitespace() || c.is_control()));
+        if !user_ok {
+            errors.push(crate::error::FieldError {
+                field: "user".to_owned(),
+                message: "Enter an email address in the correct format, like name@example.org"
+                    .to_owned(),
+            });
+        }
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
-        Ok(Self { action: (!action.is_empty()).then(|| action.to_owned()), from, to })
+        Ok(Self {
+            action: (!action.is_empty()).then(|| action.to_owned()),
+            user: (!user.is_empty()).then_some(user),
+            from,
+            to,
+        })
     }
 
     /// The instants the filter covers: from the start of `from` to just before the day after
@@ -112,16 +131,18 @@ mod tests {
 
     #[test]
     fn empty_fields_mean_any() {
-        assert_eq!(AuditQuery::parse("", " ", "").unwrap(), AuditQuery::default());
+        assert_eq!(AuditQuery::parse("", "", " ", "").unwrap(), AuditQuery::default());
     }
 
     #[test]
     fn dates_are_whole_utc_days() {
-        let q = AuditQuery::parse("staff.sign_in", "2026-11-01", "2026-11-30").unwrap();
+        let q = AuditQuery::parse("staff.sign_in", " HR@Example.org", "2026-11-01", "2026-11-30")
+            .unwrap();
         let (from, to) = q.bounds();
         assert_eq!(from.unwrap().to_rfc3339(), "2026-11-01T00:00:00+00:00");
         assert_eq!(to.unwrap().to_rfc3339(), "2026-12-01T00:00:00+00:00");
         assert_eq!(q.action.as_deref(), Some("staff.sign_in"));
+        assert_eq!(q.user.as_deref(), Some("hr@example.org"));
     }
 
     #[test]
@@ -130,9 +151,12 @@ mod tests {
             Err(AppError::Validation(f)) => f.into_iter().map(|e| e.field).collect::<Vec<_>>(),
             other => panic!("{other:?}"),
         };
-        assert_eq!(fields(AuditQuery::parse("", "2026-02-30", "31/12/2026")), ["from", "to"]);
-        assert_eq!(fields(AuditQuery::parse("", "2026-12-02", "2026-12-01")), ["to"]);
-        assert_eq!(fields(AuditQuery::parse("<script>", "", "")), ["action"]);
-        assert_eq!(fields(AuditQuery::parse("x' OR 1=1", "", "")), ["action"]);
+        assert_eq!(fields(AuditQuery::parse("", "", "2026-02-30", "31/12/2026")), ["from", "to"]);
+        assert_eq!(fields(AuditQuery::parse("", "", "2026-12-02", "2026-12-01")), ["to"]);
+        assert_eq!(fields(AuditQuery::parse("<script>", "", "", "")), ["action"]);
+        assert_eq!(
+            fields(AuditQuery::parse("x' OR 1=1", "not an email", "", "")),
+            ["action", "user"]
+        );
     }
 }

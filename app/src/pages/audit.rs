@@ -17,6 +17,7 @@ pub const PAGE_LIMIT: i64 = 200;
 #[server(prefix = "/api", endpoint = "audit-log")]
 pub async fn audit_log(
     action: String,
+    user: String,
     from: String,
     to: String,
 ) -> Result<Vec<AuditRow>, AppError> {
@@ -26,7 +27,7 @@ pub async fn audit_log(
     let crate::domain::access::Actor::Staff(me) = &actor else {
         return Err(AppError::SignInRequired);
     };
-    let query = crate::domain::audit::AuditQuery::parse(&action, &from, &to)?;
+    let query = crate::domain::audit::AuditQuery::parse(&action, &user, &from, &to)?;
     let services = crate::ports::services()?;
     services.audit.search(me.id, &query, PAGE_LIMIT, services.clock.now()).await
 }
@@ -36,19 +37,22 @@ pub async fn audit_log(
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
     let field = move |name: &str| query.read().get(name).unwrap_or_default();
-    let filter = move || (field("action"), field("from"), field("to"));
-    let rows = Resource::new(filter, |(a, f, t)| audit_log(a, f, t));
+    let filter = move || (field("action"), field("user"), field("from"), field("to"));
+    let rows = Resource::new(filter, |(a, u, f, t)| audit_log(a, u, f, t));
     view! {
         <leptos_meta::Title text="Audit log"/>
         <Suspense fallback=|| view! { <p class="body">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let (action, from, to) = filter();
+                let (action, user, from, to) = filter();
                 match rows.await {
-                    Ok(rows) => view! { <AuditView action from to rows problem=None/> }.into_any(),
+                    Ok(rows) => {
+                        view! { <AuditView action user from to rows problem=None/> }.into_any()
+                    }
                     Err(AppError::Validation(errors)) => {
                         let first = errors.into_iter().next();
                         let problem = first.map(|e| (e.field, e.message));
-                        view! { <AuditView action from to rows=Vec::new() problem/> }.into_any()
+                        view! { <AuditView action user from to rows=Vec::new() problem/> }
+                            .into_any()
                     }
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
@@ -60,14 +64,16 @@ pub fn AuditPage() -> impl IntoView {
 #[component]
 fn AuditView(
     action: String,
+    user: String,
     from: String,
     to: String,
     rows: Vec<AuditRow>,
     problem: Option<(String, String)>,
 ) -> impl IntoView {
     let csv = format!(
-        "/staff/audit.csv?action={}&from={}&to={}",
+        "/staff/audit.csv?action={}&user={}&from={}&to={}",
         encode(&action),
+        encode(&user),
         encode(&from),
         encode(&to)
     );
@@ -85,6 +91,10 @@ fn AuditView(
                         .map(|a| view! { <option value=*a selected=action == *a>{*a}</option> })
                         .collect_view()}
                 </select>
+            </div>
+            <div class="form-group">
+                <label class="label" for="user">"Staff email address"</label>
+                <input class="input" id="user" name="user" type="email" value=user spellcheck="false"/>
             </div>
             <div class="form-group">
                 <label class="label" for="from">"From (UTC date)"</label>

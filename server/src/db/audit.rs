@@ -148,6 +148,8 @@ pub struct Filter<'a> {
     pub actor: Option<StaffId>,
     /// Only this action.
     pub action: Option<&'a str>,
+    /// Only entries by the staff member with this (normalised) email.
+    pub actor_email: Option<&'a str>,
     /// At or after this instant.
     pub from: Option<DateTime<Utc>>,
     /// Before this instant.
@@ -169,7 +171,7 @@ pub async fn search(
                        FROM audit_log a LEFT JOIN staff_users s ON s.id = a.actor_staff_id \
                        WHERE ($1 IS NULL OR a.action = $1) AND ($2 IS NULL OR a.at >= $2) \
                        AND ($3 IS NULL OR a.at < $3) AND ($4 IS NULL OR a.actor_staff_id = $4) \
-                       ORDER BY a.id DESC LIMIT $5";
+                       AND ($5 IS NULL OR s.email = $5) ORDER BY a.id DESC LIMIT $6";
     type SearchRow = (
         i64,
         DateTime<Utc>,
@@ -184,7 +186,7 @@ pub async fn search(
     );
     let rows: Vec<SearchRow> = on_conn!(conn, c => sqlx::query_as(SQL)
         .bind(filter.action).bind(filter.from).bind(filter.before)
-        .bind(filter.actor.map(|a| a.as_uuid())).bind(limit)
+        .bind(filter.actor.map(|a| a.as_uuid())).bind(filter.actor_email).bind(limit)
         .fetch_all(&mut *c).await)?;
     Ok(rows
         .into_iter()

@@ -305,6 +305,8 @@ pub struct AuditFilter {
     #[serde(default)]
     action: String,
     #[serde(default)]
+    user: String,
+    #[serde(default)]
     from: String,
     #[serde(default)]
     to: String,
@@ -325,15 +327,19 @@ pub async fn audit_csv(
         return (status, e.to_string()).into_response();
     }
     let Actor::Staff(me) = actor else { return StatusCode::UNAUTHORIZED.into_response() };
-    let query =
-        match app::domain::audit::AuditQuery::parse(&filter.action, &filter.from, &filter.to) {
-            Ok(q) => q,
-            Err(AppError::Validation(errors)) => {
-                let text: Vec<String> = errors.into_iter().map(|e| e.message).collect();
-                return (StatusCode::UNPROCESSABLE_ENTITY, text.join("\n")).into_response();
-            }
-            Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
-        };
+    let query = match app::domain::audit::AuditQuery::parse(
+        &filter.action,
+        &filter.user,
+        &filter.from,
+        &filter.to,
+    ) {
+        Ok(q) => q,
+        Err(AppError::Validation(errors)) => {
+            let text: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+            return (StatusCode::UNPROCESSABLE_ENTITY, text.join("\n")).into_response();
+        }
+        Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+    };
     let now = state.services.clock.now();
     match crate::audit_trail::search_and_record(
         &state.db,

@@ -39,7 +39,7 @@ fn rows(v: VacancyId) -> Vec<(&'static str, &'static str, String, &'static str)>
         ("POST", "/api/staff-home", String::new(), "sYYYYYY"),
         ("GET", "/staff", String::new(), "sYYYYYY"),
         // The audit log: HR administrators and auditors only.
-        ("POST", "/api/audit-log", "action=&from=&to=".into(), "sYFYFFF"),
+        ("POST", "/api/audit-log", "action=&user=&from=&to=".into(), "sYFYFFF"),
         ("GET", "/staff/audit", String::new(), "sYFYFFF"),
         ("GET", "/staff/audit.csv", String::new(), "sYFYFFF"),
         // Sign-out works (and is harmless) for everyone.

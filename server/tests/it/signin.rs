@@ -443,6 +443,20 @@ async fn hr_admins_read_and_download_the_audit_log_and_each_look_is_recorded() {
     assert!(html.contains("Showing the newest 2 entries"), "{html}");
     assert!(html.contains("refused") && html.contains("admin@example.org"));
 
+    // One person's entries only.
+    let html =
+        get_with(&app, "/staff/audit?user=someone%40example.org", &t).await.text().await.unwrap();
+    assert!(html.contains("Showing the newest 0 entries"), "{html}");
+    let html = get_with(&app, "/staff/audit?user=ADMIN%40example.org&action=staff.sign_in", &t)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Showing the newest 1 entries"),
+        "only the successful sign-in has an actor: {html}"
+    );
+
     // A day with nothing in it.
     let html = get_with(&app, "/staff/audit?from=2026-11-24", &t).await.text().await.unwrap();
     assert!(html.contains("Showing the newest 0 entries"), "{html}");
