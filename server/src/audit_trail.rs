@@ -76,7 +76,7 @@ pub async fn search_and_record(
             },
             vacancy: e.vacancy.map(|v| v.to_string()),
             client_addr: e.client_addr,
-            outcome: e.outcome.word().to_owned(),
+            outcome: e.outcome.as_str().to_owned(),
         })
         .collect())
 }

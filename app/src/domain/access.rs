@@ -251,19 +251,10 @@ fn allowed(staff: &StaffMember, action: Action) -> bool {
             A::ViewReferences { vacancy, at_offer_stage } => {
                 at_offer_stage && on(vacancy) == Some(VacancyRole::HiringManager)
             }
-            A::RevealIdentityEarly(_)
-            | A::ViewAdjustments(_)
-            | A::ManageChecks(_)
-            | A::ManageStaff
-            | A::ManageSettings
-            | A::ViewAuditLog
-            | A::ExportAuditLog
-            | A::ManageVacancies
-            | A::ManageRetention
-            | A::ViewRetention
-            | A::ManageRightsRequests
-            | A::ViewRightsRegister
-            | A::RunReports => false,
+            // Selectors have no organisation-wide power and none of HR's vacancy powers. A new
+            // action is denied to them until granted above; the table test makes every new
+            // action get a row, so that choice is always made on purpose.
+            _ => false,
         },
     }
 }

@@ -66,7 +66,10 @@ pub async fn check(
     Ok(Ok(link.staff_id))
 }
 
-/// Sets the password (already checked against the policy and hashed) through a link.
+/// Sets the password (already checked against the policy and hashed) through a link, in one
+/// transaction: the link is used only if it is still unused and unexpired (one conditional
+/// update, so two simultaneous submissions cannot both succeed), the account must be active,
+/// and the account's sessions end. Anything refused changes nothing.
 ///
 /// # Errors
 /// Database failure.
@@ -76,16 +79,11 @@ pub async fn redeem(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Result<StaffId, LinkRefusal>, DbError> {
-    let staff = match check(db, presented, now).await? {
-        Ok(s) => s,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
     let Some(digest) = digest_of(presented) else { return Ok(Err(LinkRefusal::Unknown)) };
     let mut tx = db.begin().await?;
-    // The conditional update decides a race between two submissions: only one uses the link.
-    if !db::staff::use_link(tx.conn(), &digest, now).await? {
+    let Some(staff) = db::staff::use_link(tx.conn(), &digest, now).await? else {
         return Ok(Err(LinkRefusal::Used));
-    }
+    };
     if !db::staff::set_password_hash(tx.conn(), staff, password_hash).await? {
         return Ok(Err(LinkRefusal::Deactivated));
     }

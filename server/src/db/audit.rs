@@ -22,7 +22,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    const fn as_str(self) -> &'static str {
+    /// The stored word.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Ok => "ok",
             Self::Refused => "refused",
@@ -205,12 +207,4 @@ pub async fn search(
             (entry, r.9)
         })
         .collect())
-}
-
-impl Outcome {
-    /// The stored word.
-    #[must_use]
-    pub const fn word(self) -> &'static str {
-        self.as_str()
-    }
 }

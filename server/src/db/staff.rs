@@ -236,8 +236,8 @@ pub async fn link(conn: Conn<'_>, digest: &[u8; 32]) -> Result<Option<LinkRow>, 
     }))
 }
 
-/// Marks a link used, if it still is unused; returns whether this call used it (so two
-/// simultaneous submissions cannot both succeed).
+/// Marks a link used if it is still unused and unexpired at `now`; returns whose link this call
+/// used, or `None` (so two simultaneous submissions cannot both succeed).
 ///
 /// # Errors
 /// Database failure.
@@ -246,10 +246,11 @@ pub async fn use_link(
     conn: Conn<'_>,
     digest: &[u8; 32],
     now: DateTime<Utc>,
-) -> Result<bool, DbError> {
-    const SQL: &str =
-        "UPDATE staff_password_links SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL";
-    let n = on_conn!(conn, c => sqlx::query(SQL).bind(&digest[..]).bind(now)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+) -> Result<Option<StaffId>, DbError> {
+    const SQL: &str = "UPDATE staff_password_links SET used_at = $2 \
+                       WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 \
+                       RETURNING staff_id";
+    let row: Option<(Uuid,)> = on_conn!(conn, c => sqlx::query_as(SQL).bind(&digest[..]).bind(now)
+        .fetch_optional(&mut *c).await)?;
+    Ok(row.map(|(id,)| StaffId::from_uuid(id)))
 }
