@@ -20,6 +20,14 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// A message for `field`.
+    #[must_use]
+    pub fn new(field: &str, message: &str) -> Self {
+        Self { field: field.to_owned(), message: message.to_owned() }
+    }
+}
+
 /// What went wrong, as far as the person using Shortlist needs to know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {

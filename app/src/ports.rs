@@ -67,6 +67,34 @@ pub trait AuditTrail: Send + Sync {
         limit: i64,
         now: DateTime<Utc>,
     ) -> Result<Vec<crate::domain::audit::AuditRow>, AppError>;
+
+    /// Every vacancy, by title, for the filter.
+    async fn vacancies(&self) -> Result<Vec<(crate::domain::VacancyId, String)>, AppError>;
+}
+
+/// Staff accounts, for HR administrators (the caller has authorised `ManageStaff`).
+#[async_trait]
+pub trait StaffDirectory: Send + Sync {
+    /// Every account, by name, and the organisation's two-factor requirement.
+    async fn accounts(&self) -> Result<crate::domain::staff::AccountsPage, AppError>;
+
+    /// One account, as seen by `viewer`; `None` if there is no such account.
+    async fn account(
+        &self,
+        id: crate::domain::StaffId,
+        viewer: crate::domain::StaffId,
+    ) -> Result<Option<crate::domain::staff::AccountDetail>, AppError>;
+}
+
+/// Each staff member's own second factor.
+#[async_trait]
+pub trait TwoFactor: Send + Sync {
+    /// What the two-factor page shows `staff`.
+    async fn page(
+        &self,
+        staff: crate::domain::StaffId,
+        signing_in: bool,
+    ) -> Result<crate::domain::staff::TwoFactorPage, AppError>;
 }
 
 /// Everything a server function may use, provided as Leptos context by the server.
@@ -78,6 +106,10 @@ pub struct Services {
     pub staff_links: Arc<dyn StaffLinks>,
     /// The audit log.
     pub audit: Arc<dyn AuditTrail>,
+    /// Staff accounts.
+    pub staff_directory: Arc<dyn StaffDirectory>,
+    /// Second factors.
+    pub two_factor: Arc<dyn TwoFactor>,
     /// The clock every rule reads.
     pub clock: Arc<dyn Clock>,
     /// The employer's name, from configuration.
@@ -98,6 +130,14 @@ pub fn current_actor() -> crate::domain::access::Actor {
     leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<crate::domain::access::Actor>().cloned())
         .unwrap_or(crate::domain::access::Actor::SignedOut)
+}
+
+/// The part-finished sign-in the current request carries, if any (see
+/// [`crate::domain::access::PendingSignIn`]).
+#[must_use]
+pub fn pending_sign_in() -> Option<crate::domain::access::PendingSignIn> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::domain::access::PendingSignIn>().copied())
 }
 
 /// The services of the current request. A missing context is a wiring bug on the server,

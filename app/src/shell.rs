@@ -8,6 +8,8 @@ use crate::pages::{
     careers::CareersPage,
     not_found::NotFound,
     staff::{SetPasswordPage, SignInPage, StaffHomePage},
+    two_factor::{SignInCodePage, TwoFactorPage},
+    users::{AccountPage, InvitePage, UsersPage},
     vacancy::VacancyPage,
 };
 use leptos::prelude::*;
@@ -92,6 +94,31 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("staff"), StaticSegment("sign-in"))
                             view=SignInPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("sign-in"), StaticSegment("code"))
+                            view=SignInCodePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("two-factor"))
+                            view=TwoFactorPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("users"))
+                            view=UsersPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("users"), ParamSegment("id"))
+                            view=AccountPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("invite"))
+                            view=InvitePage
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -1,6 +1,51 @@
 // Shared checks for the browser tests.
 import { expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { execFileSync } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** The repository. */
+export const root = path.resolve(__dirname, '..', '..');
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(os.homedir(), '.cache/shortlist/target');
+
+/** A password the policy accepts. */
+export const PASSWORD = 'vivid-otter-lantern-42';
+
+/** Runs `server create-admin` against the running server's database; returns the link path. */
+export function createAdmin(email: string, name: string, baseURL: string): string {
+  const out = execFileSync(
+    path.join(targetDir, 'release/server'),
+    ['create-admin', '--email', email, '--name', name],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        SHORTLIST_DATA_DIR: path.join(root, 'end2end/.run/data'),
+        SHORTLIST_PUBLIC_URL: baseURL,
+        SHORTLIST_LOG: 'warn',
+      },
+      encoding: 'utf8',
+    },
+  );
+  const link = out.split('\n').find((line) => line.startsWith(baseURL));
+  expect(link, out).toBeTruthy();
+  return new URL(link!).pathname;
+}
+
+/** Sets a password through a set-password link, then signs in with it. */
+export async function signIn(page: Page, linkPath: string, email: string, js: boolean) {
+  await page.goto(linkPath);
+  if (js) await hydrated(page);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Save password' }).click();
+  await expect(page.getByText('Your password has been set')).toBeVisible();
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL('/staff');
+}
 
 /** The three vacancies `server seed-demo` creates. */
 export const SEEDED = [

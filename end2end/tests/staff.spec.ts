@@ -2,35 +2,7 @@
 // a password through the one-time link, signs in and out — with JavaScript on and off — and
 // every page passes axe-core.
 import { test, expect, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { expectAccessible, hydrated } from './helpers';
-
-const root = path.resolve(__dirname, '..', '..');
-const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(os.homedir(), '.cache/shortlist/target');
-const PASSWORD = 'vivid-otter-lantern-42';
-
-/** Runs `server create-admin` against the running server's database; returns the link path. */
-function createAdmin(email: string, name: string, baseURL: string): string {
-  const out = execFileSync(
-    path.join(targetDir, 'release/server'),
-    ['create-admin', '--email', email, '--name', name],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        SHORTLIST_DATA_DIR: path.join(root, 'end2end/.run/data'),
-        SHORTLIST_PUBLIC_URL: baseURL,
-        SHORTLIST_LOG: 'warn',
-      },
-      encoding: 'utf8',
-    },
-  );
-  const link = out.split('\n').find((line) => line.startsWith(baseURL));
-  expect(link, out).toBeTruthy();
-  return new URL(link!).pathname;
-}
+import { createAdmin, expectAccessible, hydrated, PASSWORD } from './helpers';
 
 async function setPasswordAndSignIn(page: Page, linkPath: string, email: string, js: boolean) {
   await page.goto(linkPath);

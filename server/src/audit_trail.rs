@@ -49,6 +49,7 @@ pub async fn search_and_record(
         from,
         before,
         actor: None,
+        vacancy: query.vacancy,
     };
     let rows = audit::search(tx.conn(), &filter, limit).await?;
     let entry = AuditEntry {
@@ -93,6 +94,11 @@ impl app::ports::AuditTrail for StoreAuditTrail {
         search_and_record(&self.db, viewer, query, limit, now, "audit.view")
             .await
             .map_err(AppError::internal)
+    }
+
+    async fn vacancies(&self) -> Result<Vec<(app::domain::VacancyId, String)>, AppError> {
+        let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
+        crate::db::vacancies::titles(conn.conn()).await.map_err(AppError::internal)
     }
 }
 

@@ -1,5 +1,5 @@
 //! The `server` command line: `serve` (the default), `migrate`, `seed-demo`, `create-admin`,
-//! `config`.
+//! `outbox`, `config`.
 
 use crate::{config::Config, seed, startup, telemetry};
 use clap::{Parser, Subcommand};
@@ -35,6 +35,13 @@ enum Command {
         #[arg(long, default_value = "HR administrator")]
         name: String,
     },
+    /// List the newest messages in the mail outbox (development: read them in
+    /// `<data_dir>/outbox/<id>.eml`). Bodies are kept only until delivery.
+    Outbox {
+        /// How many messages to list.
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
     /// List every configuration setting with its default.
     Config,
 }
@@ -61,6 +68,7 @@ pub async fn run() -> ExitCode {
         Command::Migrate => migrate(&config).await,
         Command::SeedDemo => seed_demo(&config).await,
         Command::CreateAdmin { ref email, ref name } => create_admin(&config, email, name).await,
+        Command::Outbox { limit } => outbox(&config, limit).await,
         Command::Config => Ok(()),
     };
     match result {
@@ -100,5 +108,50 @@ async fn create_admin(config: &Config, email: &str, name: &str) -> anyhow::Resul
     println!("Created an HR administrator account for {}.", email.trim());
     println!("They set their password here (the link works once, for 72 hours):");
     println!("{link}");
+    Ok(())
+}
+
+async fn outbox(config: &Config, limit: i64) -> anyhow::Result<()> {
+    let db = startup::connect_and_migrate(config).await?;
+    let messages = {
+        let mut conn = db.acquire().await?;
+        crate::db::mail::recent(conn.conn(), limit.clamp(1, 1000)).await?
+    };
+    db.close().await;
+    if messages.is_empty() {
+        println!("The outbox is empty.");
+    }
+    let folder = match &config.mail.transport {
+        crate::config::MailTransport::Folder(dir) => Some(dir.clone()),
+        crate::config::MailTransport::Smtp(_) => None,
+    };
+    // For the operator's terminal only; never logged.
+    for m in messages {
+        let status = match (m.sent_at, m.failed_at) {
+            (Some(at), _) => format!("sent {}", at.format("%Y-%m-%d %H:%M:%S UTC")),
+            (None, Some(at)) => format!(
+                "failed {} ({})",
+                at.format("%Y-%m-%d %H:%M:%S UTC"),
+                m.last_error.as_deref().unwrap_or("unknown")
+            ),
+            (None, None) => format!(
+                "pending, attempt {} at {}",
+                m.attempts + 1,
+                m.next_attempt_at.format("%Y-%m-%d %H:%M:%S UTC")
+            ),
+        };
+        println!(
+            "{}  {}  {}  to {}  \"{}\"  [{}]",
+            m.id,
+            m.created_at.format("%Y-%m-%d %H:%M"),
+            m.purpose,
+            m.to,
+            m.subject,
+            status
+        );
+        if let (Some(dir), Some(_)) = (&folder, m.sent_at) {
+            println!("    {}", dir.join(format!("{}.eml", m.id)).display());
+        }
+    }
     Ok(())
 }

@@ -85,6 +85,35 @@ pub struct Config {
     pub log_filter: String,
     /// Log line format.
     pub log_format: LogFormat,
+    /// How mail leaves Shortlist.
+    pub mail: MailConfig,
+}
+
+/// Where outgoing mail goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTransport {
+    /// Each message written as an `.eml` file to this folder (development, or a relay that
+    /// picks files up).
+    Folder(PathBuf),
+    /// An SMTP relay, as a lettre connection URL (`smtps://user:pass@host:465`,
+    /// `smtp://host:587?tls=required`); it may hold a password.
+    Smtp(Secret<String>),
+}
+
+impl PartialEq for Secret<String> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl Eq for Secret<String> {}
+
+/// Outgoing mail settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailConfig {
+    /// The transport.
+    pub transport: MailTransport,
+    /// The `From` mailbox, e.g. `Recruitment <jobs@example.org>`.
+    pub from: String,
 }
 
 /// One setting as documented: environment variable, TOML key, default, meaning.
@@ -117,6 +146,8 @@ struct Raw {
     data_dir: Option<String>,
     log: Option<String>,
     log_format: Option<LogFormat>,
+    mail_url: Option<String>,
+    mail_from: Option<String>,
 }
 
 const DOCS: &[SettingDoc] = &[
@@ -197,6 +228,18 @@ const DOCS: &[SettingDoc] = &[
         toml: "log_format",
         default: "text",
         meaning: "`text` or `json`.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_MAIL_URL",
+        toml: "mail_url",
+        default: "development: file://<data_dir>/outbox",
+        meaning: "Where mail goes: `smtps://user:pass@host:465` or `smtp://user:pass@host:587?tls=required` (SMTP relay), or `file://dir` (one `.eml` file per message). Required in production, where plain-text SMTP to another host is refused.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_MAIL_FROM",
+        toml: "mail_from",
+        default: "Shortlist <no-reply@<public_url host>>",
+        meaning: "The `From` address of every message.",
     },
     SettingDoc {
         env: "SHORTLIST_CONFIG",
@@ -301,6 +344,7 @@ impl Config {
         let master_key = parse_master_key(&master_key)?;
         let cookie_secret = parse_cookie_secret(&cookie_secret)?;
 
+        let mail = resolve_mail(mode, raw.mail_url, raw.mail_from, &data_dir, &public_url)?;
         let config = Self {
             mode,
             listen,
@@ -317,6 +361,7 @@ impl Config {
             data_dir,
             log_filter: raw.log.unwrap_or_else(|| "info".to_owned()),
             log_format: raw.log_format.unwrap_or(LogFormat::Text),
+            mail,
         };
         config.check_production()?;
         Ok(config)
@@ -384,6 +429,8 @@ impl Raw {
             ("SHORTLIST_SITE_ROOT", &mut self.site_root),
             ("SHORTLIST_DATA_DIR", &mut self.data_dir),
             ("SHORTLIST_LOG", &mut self.log),
+            ("SHORTLIST_MAIL_URL", &mut self.mail_url),
+            ("SHORTLIST_MAIL_FROM", &mut self.mail_from),
         ] {
             if let Some(v) = get(key) {
                 *slot = Some(v);
@@ -391,6 +438,54 @@ impl Raw {
         }
         Ok(())
     }
+}
+
+/// Reads the mail settings. Production needs an explicit transport, and refuses SMTP that
+/// would send single-use links in plain text to another machine.
+fn resolve_mail(
+    mode: Mode,
+    url: Option<String>,
+    from: Option<String>,
+    data_dir: &std::path::Path,
+    public_url: &url::Url,
+) -> anyhow::Result<MailConfig> {
+    let url = match (url, mode) {
+        (Some(url), _) => url.trim().to_owned(),
+        (None, Mode::Development) => format!("file://{}/outbox", data_dir.display()),
+        (None, Mode::Production) => bail!(
+            "production mode needs SHORTLIST_MAIL_URL (an smtps:// or smtp://…?tls=required relay, \
+             or file://dir); refusing to start without it"
+        ),
+    };
+    let transport = if let Some(dir) = url.strip_prefix("file://") {
+        if dir.is_empty() {
+            bail!("SHORTLIST_MAIL_URL file:// needs a folder, e.g. file:///var/spool/shortlist");
+        }
+        MailTransport::Folder(PathBuf::from(dir))
+    } else if url.starts_with("smtps://") || url.starts_with("smtp://") {
+        let parsed = url::Url::parse(&url)
+            .map_err(|_| anyhow::anyhow!("SHORTLIST_MAIL_URL is not a valid smtp:// URL"))?;
+        let host = parsed.host_str().unwrap_or_default();
+        let local = matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]");
+        let encrypted = parsed.scheme() == "smtps"
+            || parsed.query_pairs().any(|(k, v)| k == "tls" && v == "required");
+        if mode == Mode::Production && !encrypted && !local {
+            bail!(
+                "SHORTLIST_MAIL_URL sends mail unencrypted to another host; use smtps:// or add \
+                 ?tls=required (refusing to start in production)"
+            );
+        }
+        MailTransport::Smtp(Secret::new(url))
+    } else {
+        bail!("SHORTLIST_MAIL_URL must start with smtps://, smtp:// or file://");
+    };
+    let from = from.unwrap_or_else(|| {
+        format!("Shortlist <no-reply@{}>", public_url.host_str().unwrap_or("localhost"))
+    });
+    if from.parse::<lettre::message::Mailbox>().is_err() {
+        bail!("SHORTLIST_MAIL_FROM must be an address, e.g. Recruitment <jobs@example.org>");
+    }
+    Ok(MailConfig { transport, from })
 }
 
 fn parse_master_key(text: &str) -> anyhow::Result<Zeroizing<[u8; 32]>> {
@@ -547,8 +642,35 @@ mod tests {
         let mut good = base.to_vec();
         good.push(("SHORTLIST_MASTER_KEY", &master));
         good.push(("SHORTLIST_COOKIE_SECRET", &cookie));
+        let err = Config::from_sources(None, &env(&good)).unwrap_err().to_string();
+        assert!(err.contains("SHORTLIST_MAIL_URL"), "{err}");
+        good.push(("SHORTLIST_MAIL_URL", "smtp://user:pw@mail.example.org:587"));
+        let err = Config::from_sources(None, &env(&good)).unwrap_err().to_string();
+        assert!(err.contains("unencrypted"), "{err}");
+        good.pop();
+        good.push(("SHORTLIST_MAIL_URL", "smtp://user:pw@mail.example.org:587?tls=required"));
         let c = Config::from_sources(None, &env(&good)).unwrap();
         assert!(c.behind_tls());
+        assert!(!format!("{c:?}").contains("pw@"), "the SMTP password is redacted");
+        assert_eq!(c.mail.from, "Shortlist <no-reply@jobs.example.org>");
+    }
+
+    #[test]
+    fn mail_goes_to_a_folder_in_development_and_bad_addresses_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        let c = Config::from_sources(None, &env(&[("SHORTLIST_DATA_DIR", data)])).unwrap();
+        assert_eq!(c.mail.transport, MailTransport::Folder(dir.path().join("outbox")));
+        for (k, v) in [
+            ("SHORTLIST_MAIL_URL", "http://mail"),
+            ("SHORTLIST_MAIL_URL", "file://"),
+            ("SHORTLIST_MAIL_FROM", "not an address"),
+        ] {
+            let err = Config::from_sources(None, &env(&[("SHORTLIST_DATA_DIR", data), (k, v)]))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(k), "{k}={v}: {err}");
+        }
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub mod config;
 pub mod db;
 pub mod documents;
 pub mod http;
+pub mod mail;
 pub mod seed;
+pub mod staff_admin;
 pub mod startup;
 pub mod telemetry;

@@ -3,6 +3,9 @@
 //! [`Application::build`] does everything up to a bound listener and reports the port, so
 //! tests start the real application in-process on port 0 and talk to it over HTTP.
 
+use crate::auth::second_factor::SecondFactors;
+use crate::mail::{Dispatcher, Outbox};
+use crate::staff_admin::{StaffAdmin, StoreStaffDirectory, StoreTwoFactor};
 use crate::{
     careers::StoreCareers,
     config::Config,
@@ -27,6 +30,7 @@ pub struct Application {
     address: SocketAddr,
     db: Database,
     documents: Documents,
+    dispatcher: crate::mail::Dispatcher,
 }
 
 impl Application {
@@ -46,10 +50,32 @@ impl Application {
         let db = connect_and_migrate(&config).await?;
         let store = open_object_store(&config.documents_url)?;
         let documents = Documents::new(store, config.master_key.expose(), db.clone());
+        let second_factors = SecondFactors::new(
+            db.clone(),
+            config.master_key.expose(),
+            &config.organisation_name,
+            config.mode,
+        );
+        let outbox = Outbox::new();
+        let dispatcher = Dispatcher::new(
+            db.clone(),
+            &outbox,
+            crate::mail::transport_for(&config.mail)?,
+            &config.mail.from,
+            clock.clone(),
+        )?;
+        let staff_admin = StaffAdmin::new(
+            db.clone(),
+            outbox,
+            config.public_url.clone(),
+            config.organisation_name.clone(),
+        );
         let services = Services {
             careers: Arc::new(StoreCareers::new(db.clone())),
             staff_links: Arc::new(crate::auth::links::StoreStaffLinks::new(db.clone())),
             audit: Arc::new(crate::audit_trail::StoreAuditTrail::new(db.clone())),
+            staff_directory: Arc::new(StoreStaffDirectory::new(db.clone(), second_factors.clone())),
+            two_factor: Arc::new(StoreTwoFactor::new(db.clone(), second_factors.clone())),
             clock,
             organisation_name: Arc::from(config.organisation_name.as_str()),
         };
@@ -70,8 +96,10 @@ impl Application {
             documents: documents.clone(),
             config: Arc::new(config),
             session_policy: crate::auth::sessions::SessionPolicy::default(),
+            staff_admin,
+            second_factors,
         };
-        Ok(Self { listener, router: router(state), address, db, documents })
+        Ok(Self { listener, router: router(state), address, db, documents, dispatcher })
     }
 
     /// The address actually bound (its port is the real one when 0 was asked for).
@@ -84,6 +112,12 @@ impl Application {
     #[must_use]
     pub fn database(&self) -> Database {
         self.db.clone()
+    }
+
+    /// The mail dispatcher, for tests that deliver on demand.
+    #[must_use]
+    pub fn dispatcher(&self) -> crate::mail::Dispatcher {
+        self.dispatcher.clone()
     }
 
     /// Document storage, for tests.
@@ -102,9 +136,16 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(address = %self.address, "listening");
+        // The mail dispatcher runs beside the server and stops with it.
+        let (stop_mail, mail_stopped) = tokio::sync::oneshot::channel::<()>();
+        let mail = tokio::spawn(self.dispatcher.run(async move {
+            let _ = mail_stopped.await;
+        }));
         // The peer address is what the audit log and the sign-in rate limit record.
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        let _ = stop_mail.send(());
+        let _ = mail.await;
         self.db.close().await;
         tracing::info!("stopped");
         result

@@ -97,6 +97,25 @@ pub enum Actor {
     Staff(StaffMember),
 }
 
+/// Which second-factor step a part-signed-in person still has to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PendingStage {
+    /// Enter a code from their authenticator app (or a recovery code).
+    Verify,
+    /// Enrol an authenticator app (the organisation requires one and they have none).
+    Enrol,
+}
+
+/// Someone who has given a correct password but not yet their second factor. They are not
+/// signed in: this grants nothing but the pages that finish signing in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingSignIn {
+    /// Whose password it was.
+    pub staff: StaffId,
+    /// What is left to do.
+    pub stage: PendingStage,
+}
+
 /// Which vacancies a staff member may list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VacancyScope {

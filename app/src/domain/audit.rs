@@ -38,6 +38,8 @@ pub struct AuditQuery {
     pub from: Option<NaiveDate>,
     /// Last day included.
     pub to: Option<NaiveDate>,
+    /// Only entries about this vacancy.
+    pub vacancy: Option<crate::domain::VacancyId>,
 }
 
 impl AuditQuery {
@@ -46,7 +48,13 @@ impl AuditQuery {
     /// # Errors
     /// A validation error naming each field that is not a date (`YYYY-MM-DD`), an action code
     /// or an email address, or a `to` before `from`.
-    pub fn parse(action: &str, user: &str, from: &str, to: &str) -> Result<Self, AppError> {
+    pub fn parse(
+        action: &str,
+        user: &str,
+        from: &str,
+        to: &str,
+        vacancy: &str,
+    ) -> Result<Self, AppError> {
         let mut errors = Vec::new();
         let date = |field: &str, text: &str, errors: &mut Vec<_>| {
             let text = text.trim();
@@ -95,6 +103,19 @@ impl AuditQuery {
                     .to_owned(),
             });
         }
+        let vacancy = match vacancy.trim() {
+            "" => None,
+            text => text.parse().map_or_else(
+                |_| {
+                    errors.push(crate::error::FieldError::new(
+                        "vacancy",
+                        "Choose a vacancy from the list",
+                    ));
+                    None
+                },
+                Some,
+            ),
+        };
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
@@ -103,6 +124,7 @@ impl AuditQuery {
             user: (!user.is_empty()).then_some(user),
             from,
             to,
+            vacancy,
         })
     }
 
@@ -115,12 +137,32 @@ impl AuditQuery {
     }
 }
 
+/// The audit page: matching rows, and the vacancies the filter offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPageData {
+    /// Matching entries, newest first.
+    pub rows: Vec<AuditRow>,
+    /// Every vacancy, by title, for the vacancy filter.
+    pub vacancies: Vec<(crate::domain::VacancyId, String)>,
+}
+
 /// The action codes the filter offers.
 pub const ACTIONS: &[&str] = &[
     "staff.sign_in",
     "staff.sign_out",
     "staff.set_password",
     "staff.create_admin",
+    "staff.second_factor",
+    "staff.enrol_two_factor",
+    "staff.invite",
+    "staff.resend_invitation",
+    "staff.change_role",
+    "staff.assign",
+    "staff.unassign",
+    "staff.reset_two_factor",
+    "staff.deactivate",
+    "settings.require_two_factor",
+    "settings.allow_one_factor",
     "audit.view",
     "audit.export",
 ];
@@ -131,13 +173,14 @@ mod tests {
 
     #[test]
     fn empty_fields_mean_any() {
-        assert_eq!(AuditQuery::parse("", "", " ", "").unwrap(), AuditQuery::default());
+        assert_eq!(AuditQuery::parse("", "", " ", "", "").unwrap(), AuditQuery::default());
     }
 
     #[test]
     fn dates_are_whole_utc_days() {
-        let q = AuditQuery::parse("staff.sign_in", " HR@Example.org", "2026-11-01", "2026-11-30")
-            .unwrap();
+        let q =
+            AuditQuery::parse("staff.sign_in", " HR@Example.org", "2026-11-01", "2026-11-30", "")
+                .unwrap();
         let (from, to) = q.bounds();
         assert_eq!(from.unwrap().to_rfc3339(), "2026-11-01T00:00:00+00:00");
         assert_eq!(to.unwrap().to_rfc3339(), "2026-12-01T00:00:00+00:00");
@@ -151,11 +194,17 @@ mod tests {
             Err(AppError::Validation(f)) => f.into_iter().map(|e| e.field).collect::<Vec<_>>(),
             other => panic!("{other:?}"),
         };
-        assert_eq!(fields(AuditQuery::parse("", "", "2026-02-30", "31/12/2026")), ["from", "to"]);
-        assert_eq!(fields(AuditQuery::parse("", "", "2026-12-02", "2026-12-01")), ["to"]);
-        assert_eq!(fields(AuditQuery::parse("<script>", "", "", "")), ["action"]);
         assert_eq!(
-            fields(AuditQuery::parse("x' OR 1=1", "not an email", "", "")),
+            fields(AuditQuery::parse("", "", "2026-02-30", "31/12/2026", "")),
+            ["from", "to"]
+        );
+        assert_eq!(fields(AuditQuery::parse("", "", "2026-12-02", "2026-12-01", "")), ["to"]);
+        assert_eq!(
+            fields(AuditQuery::parse("<script>", "", "", "", "not-a-vacancy")),
+            ["action", "vacancy"]
+        );
+        assert_eq!(
+            fields(AuditQuery::parse("x' OR 1=1", "not an email", "", "", "")),
             ["action", "user"]
         );
     }

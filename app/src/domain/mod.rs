@@ -8,6 +8,7 @@ pub mod access;
 pub mod audit;
 pub mod ids;
 pub mod password;
+pub mod staff;
 pub mod time;
 pub mod vacancy;
 

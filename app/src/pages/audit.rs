@@ -5,7 +5,7 @@
 //! bookmarked; the CSV link carries the same filter.
 
 use super::components::{ErrorPage, ErrorSummary};
-use crate::domain::audit::{ACTIONS, AuditRow};
+use crate::domain::audit::{ACTIONS, AuditPageData};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -20,16 +20,19 @@ pub async fn audit_log(
     user: String,
     from: String,
     to: String,
-) -> Result<Vec<AuditRow>, AppError> {
+    vacancy: String,
+) -> Result<AuditPageData, AppError> {
     use crate::domain::access::{Action, authorise};
     let actor = crate::ports::current_actor();
     authorise(&actor, Action::ViewAuditLog)?;
     let crate::domain::access::Actor::Staff(me) = &actor else {
         return Err(AppError::SignInRequired);
     };
-    let query = crate::domain::audit::AuditQuery::parse(&action, &user, &from, &to)?;
     let services = crate::ports::services()?;
-    services.audit.search(me.id, &query, PAGE_LIMIT, services.clock.now()).await
+    let vacancies = services.audit.vacancies().await?;
+    let query = crate::domain::audit::AuditQuery::parse(&action, &user, &from, &to, &vacancy)?;
+    let rows = services.audit.search(me.id, &query, PAGE_LIMIT, services.clock.now()).await?;
+    Ok(AuditPageData { rows, vacancies })
 }
 
 /// The audit log page.
@@ -37,22 +40,22 @@ pub async fn audit_log(
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
     let field = move |name: &str| query.read().get(name).unwrap_or_default();
-    let filter = move || (field("action"), field("user"), field("from"), field("to"));
-    let rows = Resource::new(filter, |(a, u, f, t)| audit_log(a, u, f, t));
+    let filter =
+        move || (field("action"), field("user"), field("from"), field("to"), field("vacancy"));
+    let rows = Resource::new(filter, |(a, u, f, t, v)| audit_log(a, u, f, t, v));
     view! {
         <leptos_meta::Title text="Audit log"/>
         <Suspense fallback=|| view! { <p class="body">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let (action, user, from, to) = filter();
+                let (action, user, from, to, vacancy) = filter();
+                let filter = Filter { action, user, from, to, vacancy };
                 match rows.await {
-                    Ok(rows) => {
-                        view! { <AuditView action user from to rows problem=None/> }.into_any()
-                    }
+                    Ok(data) => view! { <AuditView filter data problem=None/> }.into_any(),
                     Err(AppError::Validation(errors)) => {
                         let first = errors.into_iter().next();
                         let problem = first.map(|e| (e.field, e.message));
-                        view! { <AuditView action user from to rows=Vec::new() problem/> }
-                            .into_any()
+                        let data = AuditPageData { rows: Vec::new(), vacancies: Vec::new() };
+                        view! { <AuditView filter data problem/> }.into_any()
                     }
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
@@ -61,22 +64,33 @@ pub fn AuditPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn AuditView(
+/// The filter as typed.
+struct Filter {
     action: String,
     user: String,
     from: String,
     to: String,
-    rows: Vec<AuditRow>,
+    vacancy: String,
+}
+
+#[component]
+fn AuditView(
+    filter: Filter,
+    data: AuditPageData,
     problem: Option<(String, String)>,
 ) -> impl IntoView {
+    let Filter { action, user, from, to, vacancy } = filter;
+    let AuditPageData { rows, vacancies } = data;
     let csv = format!(
-        "/staff/audit.csv?action={}&user={}&from={}&to={}",
+        "/staff/audit.csv?action={}&user={}&from={}&to={}&vacancy={}",
         encode(&action),
         encode(&user),
         encode(&from),
-        encode(&to)
+        encode(&to),
+        encode(&vacancy)
     );
+    let titles: std::collections::HashMap<String, String> =
+        vacancies.iter().map(|(id, t)| (id.to_string(), t.clone())).collect();
     let count = rows.len();
     view! {
         {problem.map(|(field, message)| view! { <ErrorSummary field message/> })}
@@ -95,6 +109,20 @@ fn AuditView(
             <div class="form-group">
                 <label class="label" for="user">"Staff email address"</label>
                 <input class="input" id="user" name="user" type="email" value=user spellcheck="false"/>
+            </div>
+            <div class="form-group">
+                <label class="label" for="vacancy">"Vacancy"</label>
+                <select class="input" id="vacancy" name="vacancy">
+                    <option value="" selected=vacancy.is_empty()>"Any vacancy"</option>
+                    {vacancies
+                        .into_iter()
+                        .map(|(id, title)| {
+                            let id = id.to_string();
+                            let selected = id == vacancy;
+                            view! { <option value=id selected=selected>{title}</option> }
+                        })
+                        .collect_view()}
+                </select>
             </div>
             <div class="form-group">
                 <label class="label" for="from">"From (UTC date)"</label>
@@ -118,6 +146,7 @@ fn AuditView(
                     <th scope="col">"Who"</th>
                     <th scope="col">"Action"</th>
                     <th scope="col">"Object"</th>
+                    <th scope="col">"Vacancy"</th>
                     <th scope="col">"From"</th>
                     <th scope="col">"Outcome"</th>
                 </tr>
@@ -131,6 +160,7 @@ fn AuditView(
                             <td>{r.actor.unwrap_or_else(|| "–".to_owned())}</td>
                             <td>{r.action}</td>
                             <td>{r.object.unwrap_or_default()}</td>
+                            <td>{r.vacancy.map(|v| titles.get(&v).cloned().unwrap_or(v)).unwrap_or_default()}</td>
                             <td>{r.client_addr.unwrap_or_default()}</td>
                             <td>{r.outcome}</td>
                         </tr>

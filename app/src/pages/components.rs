@@ -76,3 +76,46 @@ pub fn FormTitle(text: &'static str, #[prop(into)] failed: Signal<bool>) -> impl
         }/>
     }
 }
+
+/// The GOV.UK error summary for several problems, each linking to its field.
+#[component]
+pub fn ErrorSummaryList(problems: Vec<(String, String)>) -> impl IntoView {
+    (!problems.is_empty()).then(|| {
+        view! {
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
+                <h2 class="error-summary__title" id="error-summary-title">"There is a problem"</h2>
+                <ul class="error-summary__list">
+                    {problems
+                        .into_iter()
+                        .map(|(field, message)| view! { <li><a href=format!("#{field}")>{message}</a></li> })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}
+
+/// A GOV.UK success banner.
+#[component]
+pub fn SuccessBanner(#[prop(into)] text: String) -> impl IntoView {
+    view! {
+        <div class="notification-banner notification-banner--success" role="region" aria-labelledby="banner-title">
+            <h2 class="notification-banner__title" id="banner-title">"Success"</h2>
+            <div class="notification-banner__content">
+                <p class="body">{text}</p>
+            </div>
+        </div>
+    }
+}
+
+/// An inline error message for one field, if it has one.
+#[component]
+pub fn FieldMessage(field: &'static str, message: Option<&'static str>) -> impl IntoView {
+    message.map(|m| {
+        view! {
+            <p class="error-message" id=format!("{field}-error")>
+                <span class="visually-hidden">"Error: "</span>{m}
+            </p>
+        }
+    })
+}

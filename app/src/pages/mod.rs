@@ -10,4 +10,6 @@ pub mod careers;
 pub mod components;
 pub mod not_found;
 pub mod staff;
+pub mod two_factor;
+pub mod users;
 pub mod vacancy;

@@ -23,6 +23,8 @@ pub struct StaffHomeData {
     pub reach: String,
     /// Whether they may read the audit log (HR administrators and auditors).
     pub audit_log: bool,
+    /// Whether they may manage staff accounts (HR administrators).
+    pub manage_staff: bool,
 }
 
 /// The role, in the words the staff pages use.
@@ -53,6 +55,7 @@ pub async fn staff_home() -> Result<StaffHomeData, AppError> {
         role: role_words(me.org_role).to_owned(),
         reach,
         audit_log: authorise(&actor, Action::ViewAuditLog).is_ok(),
+        manage_staff: authorise(&actor, Action::ManageStaff).is_ok(),
     })
 }
 
@@ -69,9 +72,16 @@ pub fn StaffHomePage() -> impl IntoView {
                         <span class="caption-l">{me.role}</span>
                         <h1 class="heading-xl">{format!("Signed in as {}", me.display_name)}</h1>
                         <p class="body">{me.reach}</p>
-                        {me.audit_log.then(|| view! {
-                            <p class="body"><a class="link" href="/staff/audit">"Audit log"</a></p>
-                        })}
+                        <TwoFactorBanner/>
+                        <ul class="list">
+                            {me.manage_staff.then(|| view! {
+                                <li><a class="link" href="/staff/users">"Staff accounts"</a></li>
+                            })}
+                            {me.audit_log.then(|| view! {
+                                <li><a class="link" href="/staff/audit">"Audit log"</a></li>
+                            })}
+                            <li><a class="link" href="/staff/two-factor">"Two-factor authentication"</a></li>
+                        </ul>
                         <form method="post" action="/staff/sign-out">
                             <button type="submit" class="button button--secondary">"Sign out"</button>
                         </form>
@@ -81,6 +91,18 @@ pub fn StaffHomePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn TwoFactorBanner() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        query.read().get("two-factor").map(|_| {
+            view! {
+                <super::components::SuccessBanner text="Two-factor authentication is set up. You will be asked for a code each time you sign in."/>
+            }
+        })
     }
 }
 
@@ -94,6 +116,9 @@ pub fn sign_in_error(reason: &str) -> Option<(&'static str, &'static str)> {
             "email",
             "You have tried to sign in too many times. Wait 15 minutes, then try again",
         )),
+        "expired" => {
+            Some(("email", "Your sign-in timed out. Enter your email address and password again"))
+        }
         "unavailable" => {
             Some(("email", "Sorry, there is a problem with the service. Try again later"))
         }

@@ -31,9 +31,21 @@ pub enum LinkRefusal {
 /// # Errors
 /// Database failure.
 pub async fn issue(db: &Database, staff: StaffId, now: DateTime<Utc>) -> Result<Token, DbError> {
-    let token = Token::generate();
     let mut conn = db.acquire().await?;
-    db::staff::insert_link(conn.conn(), &token.digest(), staff, now, now + LINK_LIFETIME).await?;
+    issue_in(conn.conn(), staff, now).await
+}
+
+/// Issues a link on `conn` (inside the caller's transaction, with the message that carries it).
+///
+/// # Errors
+/// Database failure.
+pub async fn issue_in(
+    conn: db::Conn<'_>,
+    staff: StaffId,
+    now: DateTime<Utc>,
+) -> Result<Token, DbError> {
+    let token = Token::generate();
+    db::staff::insert_link(conn, &token.digest(), staff, now, now + LINK_LIFETIME).await?;
     Ok(token)
 }
 

@@ -6,5 +6,7 @@
 
 pub mod links;
 pub mod password;
+pub mod second_factor;
 pub mod sessions;
 pub mod token;
+pub mod totp;

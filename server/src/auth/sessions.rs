@@ -12,7 +12,10 @@
 
 use super::token::{Token, digest_of as digest};
 use crate::db::{self, Database, DbError};
-use app::domain::{StaffId, access::StaffMember};
+use app::domain::{
+    StaffId,
+    access::{PendingSignIn, PendingStage, StaffMember},
+};
 use chrono::{DateTime, Duration, Utc};
 
 /// How long sessions last.
@@ -30,6 +33,18 @@ impl Default for SessionPolicy {
     }
 }
 
+/// How long someone has to give their second factor after their password.
+pub const PENDING_LIFETIME: Duration = Duration::minutes(10);
+/// Second-factor attempts allowed per sign-in.
+pub const PENDING_ATTEMPTS: i64 = 5;
+
+const fn stage_name(stage: PendingStage) -> &'static str {
+    match stage {
+        PendingStage::Verify => "verify",
+        PendingStage::Enrol => "enrol",
+    }
+}
+
 /// A session token as given to the browser (redacted in `Debug`).
 pub type SessionToken = Token;
 
@@ -44,15 +59,82 @@ pub async fn start(
     previous: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<SessionToken, DbError> {
+    begin(db, staff, previous, None, now).await
+}
+
+/// Starts a part-signed-in session (password given, second factor to come), ending
+/// `previous` like [`start`]. It signs nobody in; [`complete`] turns it into a session.
+///
+/// # Errors
+/// Database failure.
+pub async fn start_pending(
+    db: &Database,
+    staff: StaffId,
+    previous: Option<&str>,
+    stage: PendingStage,
+    now: DateTime<Utc>,
+) -> Result<SessionToken, DbError> {
+    begin(db, staff, previous, Some(stage_name(stage)), now).await
+}
+
+async fn begin(
+    db: &Database,
+    staff: StaffId,
+    previous: Option<&str>,
+    pending: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<SessionToken, DbError> {
     let token = Token::generate();
     let new_digest = token.digest();
     let mut tx = db.begin().await?;
     if let Some(old) = previous.and_then(digest) {
         db::sessions::delete(tx.conn(), &old).await?;
     }
-    db::sessions::insert(tx.conn(), &new_digest, staff, now).await?;
+    db::sessions::insert(tx.conn(), &new_digest, staff, now, pending).await?;
     tx.commit().await?;
     Ok(token)
+}
+
+/// Finishes signing in after the second factor: ends the pending session and starts a full
+/// one under a new token (rotation again, so the pending token is worthless afterwards).
+/// `None` if the pending session is gone.
+///
+/// # Errors
+/// Database failure.
+pub async fn complete(
+    db: &Database,
+    pending_token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<SessionToken>, DbError> {
+    let Some(d) = digest(pending_token) else { return Ok(None) };
+    let token = Token::generate();
+    let mut tx = db.begin().await?;
+    let Some(row) = db::sessions::get(tx.conn(), &d).await? else { return Ok(None) };
+    if row.pending.is_none() {
+        return Ok(None);
+    }
+    db::sessions::delete(tx.conn(), &d).await?;
+    db::sessions::insert(tx.conn(), &token.digest(), row.staff_id, now, None).await?;
+    tx.commit().await?;
+    Ok(Some(token))
+}
+
+/// Counts a second-factor attempt; `false` once [`PENDING_ATTEMPTS`] are used up, when the
+/// pending session is ended and its holder must start again with their password.
+///
+/// # Errors
+/// Database failure.
+pub async fn count_attempt(db: &Database, pending_token: &str) -> Result<bool, DbError> {
+    let Some(d) = digest(pending_token) else { return Ok(false) };
+    let mut conn = db.acquire().await?;
+    match db::sessions::count_attempt(conn.conn(), &d).await? {
+        Some(n) if n <= PENDING_ATTEMPTS => Ok(true),
+        Some(_) => {
+            db::sessions::delete(conn.conn(), &d).await?;
+            Ok(false)
+        }
+        None => Ok(false),
+    }
 }
 
 /// Why a presented token did not give a signed-in staff member.
@@ -66,6 +148,8 @@ pub enum Refusal {
     Expired,
     /// Its staff member has been deactivated.
     Deactivated,
+    /// The password was right but the second factor is still to come.
+    SecondFactorPending(PendingSignIn),
 }
 
 /// Resolves a presented token to the staff member it signs in, recording its use. An ended
@@ -84,7 +168,8 @@ pub async fn resolve(
     let Some(row) = db::sessions::get(conn.conn(), &d).await? else {
         return Ok(Err(Refusal::Unknown));
     };
-    let refusal = if now - row.created_at >= policy.absolute {
+    let lifetime = if row.pending.is_some() { PENDING_LIFETIME } else { policy.absolute };
+    let refusal = if now - row.created_at >= lifetime {
         Some(Refusal::Expired)
     } else if now - row.last_seen_at >= policy.idle {
         Some(Refusal::Idle)
@@ -100,6 +185,14 @@ pub async fn resolve(
         return Ok(Err(Refusal::Deactivated));
     };
     db::sessions::touch(conn.conn(), &d, now).await?;
+    let stage = match row.pending.as_deref() {
+        None => None,
+        Some("enrol") => Some(PendingStage::Enrol),
+        Some(_) => Some(PendingStage::Verify),
+    };
+    if let Some(stage) = stage {
+        return Ok(Err(Refusal::SecondFactorPending(PendingSignIn { staff: row.staff_id, stage })));
+    }
     Ok(Ok(member))
 }
 

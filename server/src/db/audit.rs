@@ -127,9 +127,11 @@ pub async fn refused_sign_ins_since(
     account: Option<Uuid>,
     client_addr: &str,
 ) -> Result<(i64, i64), DbError> {
-    const BY_ACCOUNT: &str = "SELECT count(*) FROM audit_log WHERE action = 'staff.sign_in' \
+    const BY_ACCOUNT: &str = "SELECT count(*) FROM audit_log \
+                              WHERE action IN ('staff.sign_in', 'staff.second_factor') \
                               AND outcome = 'refused' AND at > $1 AND object_id = $2";
-    const BY_CLIENT: &str = "SELECT count(*) FROM audit_log WHERE action = 'staff.sign_in' \
+    const BY_CLIENT: &str = "SELECT count(*) FROM audit_log \
+                             WHERE action IN ('staff.sign_in', 'staff.second_factor') \
                              AND outcome = 'refused' AND at > $1 AND client_addr = $2";
     let by_account: i64 = match account {
         None => 0,
@@ -156,6 +158,8 @@ pub struct Filter<'a> {
     pub from: Option<DateTime<Utc>>,
     /// Before this instant.
     pub before: Option<DateTime<Utc>>,
+    /// Only entries about this vacancy.
+    pub vacancy: Option<VacancyId>,
 }
 
 /// Entries matching a filter, newest first, with the acting staff member's email.
@@ -173,7 +177,8 @@ pub async fn search(
                        FROM audit_log a LEFT JOIN staff_users s ON s.id = a.actor_staff_id \
                        WHERE ($1 IS NULL OR a.action = $1) AND ($2 IS NULL OR a.at >= $2) \
                        AND ($3 IS NULL OR a.at < $3) AND ($4 IS NULL OR a.actor_staff_id = $4) \
-                       AND ($5 IS NULL OR s.email = $5) ORDER BY a.id DESC LIMIT $6";
+                       AND ($5 IS NULL OR s.email = $5) AND ($7 IS NULL OR a.vacancy_id = $7) \
+                       ORDER BY a.id DESC LIMIT $6";
     type SearchRow = (
         i64,
         DateTime<Utc>,
@@ -189,6 +194,7 @@ pub async fn search(
     let rows: Vec<SearchRow> = on_conn!(conn, c => sqlx::query_as(SQL)
         .bind(filter.action).bind(filter.from).bind(filter.before)
         .bind(filter.actor.map(|a| a.as_uuid())).bind(filter.actor_email).bind(limit)
+        .bind(filter.vacancy.map(|v| v.as_uuid()))
         .fetch_all(&mut *c).await)?;
     Ok(rows
         .into_iter()

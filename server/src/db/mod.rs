@@ -15,6 +15,8 @@
 
 pub mod audit;
 pub mod keys;
+pub mod mail;
+pub mod second_factor;
 pub mod sessions;
 pub mod staff;
 pub mod vacancies;

@@ -15,6 +15,10 @@ pub struct SessionRow {
     pub created_at: DateTime<Utc>,
     /// When it was last used (for the idle timeout).
     pub last_seen_at: DateTime<Utc>,
+    /// `verify` or `enrol` while the second factor is still to come.
+    pub pending: Option<String>,
+    /// Second-factor attempts made with it.
+    pub attempts: i64,
 }
 
 /// Stores a new session.
@@ -27,9 +31,10 @@ pub async fn insert(
     digest: &[u8; 32],
     staff: StaffId,
     at: DateTime<Utc>,
+    pending: Option<&str>,
 ) -> Result<(), DbError> {
-    const SQL: &str = "INSERT INTO staff_sessions (token_hash, staff_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)";
-    on_conn!(conn, c => sqlx::query(SQL).bind(&digest[..]).bind(staff.as_uuid()).bind(at)
+    const SQL: &str = "INSERT INTO staff_sessions (token_hash, staff_id, created_at, last_seen_at, pending) VALUES ($1, $2, $3, $3, $4)";
+    on_conn!(conn, c => sqlx::query(SQL).bind(&digest[..]).bind(staff.as_uuid()).bind(at).bind(pending)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -40,14 +45,17 @@ pub async fn insert(
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn get(conn: Conn<'_>, digest: &[u8; 32]) -> Result<Option<SessionRow>, DbError> {
-    const SQL: &str =
-        "SELECT staff_id, created_at, last_seen_at FROM staff_sessions WHERE token_hash = $1";
-    let row: Option<(Uuid, DateTime<Utc>, DateTime<Utc>)> = on_conn!(conn, c => sqlx::query_as(SQL)
+    const SQL: &str = "SELECT staff_id, created_at, last_seen_at, pending, attempts \
+                       FROM staff_sessions WHERE token_hash = $1";
+    type Row = (Uuid, DateTime<Utc>, DateTime<Utc>, Option<String>, i32);
+    let row: Option<Row> = on_conn!(conn, c => sqlx::query_as(SQL)
         .bind(&digest[..]).fetch_optional(&mut *c).await)?;
-    Ok(row.map(|(s, created_at, last_seen_at)| SessionRow {
+    Ok(row.map(|(s, created_at, last_seen_at, pending, attempts)| SessionRow {
         staff_id: StaffId::from_uuid(s),
         created_at,
         last_seen_at,
+        pending,
+        attempts: i64::from(attempts),
     }))
 }
 
@@ -85,4 +93,18 @@ pub async fn delete_all_for(conn: Conn<'_>, staff: StaffId) -> Result<u64, DbErr
     on_conn!(conn, c => sqlx::query(SQL).bind(staff.as_uuid())
         .execute(&mut *c).await.map(|r| r.rows_affected()))
     .map_err(DbError::from)
+}
+
+/// Counts one second-factor attempt on a pending session; returns the attempts so far, or
+/// `None` if the session is gone.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn count_attempt(conn: Conn<'_>, digest: &[u8; 32]) -> Result<Option<i64>, DbError> {
+    const SQL: &str = "UPDATE staff_sessions SET attempts = attempts + 1 \
+                       WHERE token_hash = $1 AND pending IS NOT NULL RETURNING attempts";
+    let n: Option<i32> = on_conn!(conn, c => sqlx::query_scalar(SQL).bind(&digest[..])
+        .fetch_optional(&mut *c).await)?;
+    Ok(n.map(i64::from))
 }

@@ -254,3 +254,71 @@ pub async fn use_link(
         .fetch_optional(&mut *c).await)?;
     Ok(row.map(|(id,)| StaffId::from_uuid(id)))
 }
+
+/// Every account with whether it has a second factor and how many vacancies it is assigned
+/// to, by name.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn list(conn: Conn<'_>) -> Result<Vec<(StaffRecord, bool, i64)>, DbError> {
+    let sql = format!(
+        "SELECT {COLUMNS}, totp_secret IS NOT NULL, \
+         (SELECT count(*) FROM staff_vacancy_roles r WHERE r.staff_id = staff_users.id) \
+         FROM staff_users ORDER BY display_name, email"
+    );
+    type Full = (
+        Uuid,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+        bool,
+        i64,
+    );
+    let rows: Vec<Full> = on_conn!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (from_row((r.0, r.1, r.2, r.3, r.4, r.5, r.6)), r.7, r.8))
+        .collect())
+}
+
+/// An account's vacancy roles with the vacancies' titles, by title.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn assignments(
+    conn: Conn<'_>,
+    id: StaffId,
+) -> Result<Vec<(VacancyId, String, VacancyRole)>, DbError> {
+    const SQL: &str = "SELECT v.id, v.title, r.role FROM staff_vacancy_roles r \
+                       JOIN vacancies v ON v.id = r.vacancy_id WHERE r.staff_id = $1 \
+                       ORDER BY v.title, v.id";
+    let rows: Vec<(Uuid, String, String)> = on_conn!(conn, c => sqlx::query_as(SQL)
+        .bind(id.as_uuid()).fetch_all(&mut *c).await)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(v, t, r)| Some((VacancyId::from_uuid(v), t, VacancyRole::parse(&r)?)))
+        .collect())
+}
+
+/// Changes an active account's organisation role. Returns whether an account was changed.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn set_org_role(
+    conn: Conn<'_>,
+    id: StaffId,
+    role: Option<OrgRole>,
+) -> Result<bool, DbError> {
+    const SQL: &str =
+        "UPDATE staff_users SET org_role = $2 WHERE id = $1 AND deactivated_at IS NULL";
+    let n = on_conn!(conn, c => sqlx::query(SQL).bind(id.as_uuid()).bind(role.map(OrgRole::as_str))
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}

@@ -184,3 +184,27 @@ pub async fn count(conn: Conn<'_>) -> Result<i64, DbError> {
     })?;
     Ok(n)
 }
+
+/// Every vacancy not closed, by title: what staff can be assigned to.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn assignable(conn: Conn<'_>) -> Result<Vec<(VacancyId, String)>, DbError> {
+    const SQL: &str = "SELECT id, title FROM vacancies WHERE status <> 'closed' ORDER BY title, id";
+    let rows: Vec<(Uuid, String)> =
+        on_conn!(conn, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?;
+    Ok(rows.into_iter().map(|(id, t)| (VacancyId::from_uuid(id), t)).collect())
+}
+
+/// Every vacancy, closed ones too, by title: what the audit log can be filtered by.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn titles(conn: Conn<'_>) -> Result<Vec<(VacancyId, String)>, DbError> {
+    const SQL: &str = "SELECT id, title FROM vacancies ORDER BY title, id";
+    let rows: Vec<(Uuid, String)> =
+        on_conn!(conn, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?;
+    Ok(rows.into_iter().map(|(id, t)| (VacancyId::from_uuid(id), t)).collect())
+}

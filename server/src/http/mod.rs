@@ -7,12 +7,19 @@
 mod csrf;
 mod headers;
 mod health;
+mod second_factor;
 mod staff;
 mod trace;
+mod users;
 
 use crate::{config::Config, db::Database, documents::Documents};
 use app::ports::Services;
-use axum::{Router, extract::FromRef, middleware, routing::get};
+use axum::{
+    Router,
+    extract::FromRef,
+    middleware,
+    routing::{get, post},
+};
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes as _, generate_route_list};
 use std::sync::Arc;
@@ -32,6 +39,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// How long staff sessions last.
     pub session_policy: crate::auth::sessions::SessionPolicy,
+    /// Staff account management.
+    pub staff_admin: crate::staff_admin::StaffAdmin,
+    /// Second factors.
+    pub second_factors: crate::auth::second_factor::SecondFactors,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -53,10 +64,21 @@ pub fn router(state: AppState) -> Router {
     };
     Router::new()
         .route("/healthz", get(health::healthz))
-        .route("/staff/sign-in", axum::routing::post(staff::sign_in))
-        .route("/staff/sign-out", axum::routing::post(staff::sign_out))
-        .route("/staff/set-password", axum::routing::post(staff::set_password))
+        .route("/staff/sign-in", post(staff::sign_in))
+        .route("/staff/sign-out", post(staff::sign_out))
+        .route("/staff/set-password", post(staff::set_password))
         .route("/staff/audit.csv", get(staff::audit_csv))
+        .route("/staff/sign-in/code", post(second_factor::sign_in_code))
+        .route("/staff/two-factor/start", post(second_factor::start))
+        .route("/staff/two-factor/confirm", post(second_factor::confirm))
+        .route("/staff/users/invite", post(users::invite))
+        .route("/staff/users/{id}/role", post(users::change_role))
+        .route("/staff/users/{id}/assign", post(users::assign))
+        .route("/staff/users/{id}/unassign", post(users::unassign))
+        .route("/staff/users/{id}/resend", post(users::resend))
+        .route("/staff/users/{id}/reset-two-factor", post(users::reset_two_factor))
+        .route("/staff/users/{id}/deactivate", post(users::deactivate))
+        .route("/staff/settings/two-factor", post(users::require_two_factor))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             app::shell(shell_options.clone())
         })

@@ -12,7 +12,7 @@ use crate::db::{
     audit::{self, AuditEntry, Outcome},
     staff,
 };
-use app::domain::access::Actor;
+use app::domain::access::{Actor, PendingStage};
 use axum::{
     Form,
     extract::{ConnectInfo, Request, State},
@@ -39,7 +39,7 @@ pub const fn cookie_name(behind_tls: bool) -> &'static str {
     if behind_tls { "__Host-shortlist-session" } else { "shortlist-session" }
 }
 
-fn session_cookie(behind_tls: bool, value: &str, clear: bool) -> String {
+pub(super) fn session_cookie(behind_tls: bool, value: &str, clear: bool) -> String {
     let mut c = format!("{}={value}; Path=/; HttpOnly; SameSite=Lax", cookie_name(behind_tls));
     if clear {
         c.push_str("; Max-Age=0");
@@ -50,7 +50,7 @@ fn session_cookie(behind_tls: bool, value: &str, clear: bool) -> String {
     c
 }
 
-fn presented_token(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(super) fn presented_token(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -78,6 +78,10 @@ pub async fn resolve_actor(
             let now = state.services.clock.now();
             match sessions::resolve(&state.db, &token, state.session_policy, now).await {
                 Ok(Ok(member)) => Actor::Staff(member),
+                Ok(Err(sessions::Refusal::SecondFactorPending(pending))) => {
+                    req.extensions_mut().insert(pending);
+                    Actor::SignedOut
+                }
                 Ok(Err(_refusal)) => Actor::SignedOut,
                 Err(e) => {
                     tracing::error!(error = %e, "session look-up failed");
@@ -163,12 +167,33 @@ async fn try_sign_in(
     let Some(id) = account_id else { unreachable!("a correct password implies a known account") };
     let behind_tls = state.config.behind_tls();
     let previous = presented_token(headers, cookie_name(behind_tls));
-    let token = sessions::start(&state.db, id, previous.as_deref(), now).await?;
+    // The password was right; a second factor may still be needed before anyone is signed in.
+    let second = &state.second_factors;
+    let stage = if second.enrolled(id).await? {
+        Some(PendingStage::Verify)
+    } else if second.required().await? {
+        second.begin_enrolment(id, now).await?;
+        Some(PendingStage::Enrol)
+    } else {
+        None
+    };
+    let (token, next) = match stage {
+        None => (sessions::start(&state.db, id, previous.as_deref(), now).await?, "/staff"),
+        Some(stage) => {
+            let token =
+                sessions::start_pending(&state.db, id, previous.as_deref(), stage, now).await?;
+            let next = match stage {
+                PendingStage::Verify => "/staff/sign-in/code",
+                PendingStage::Enrol => "/staff/two-factor",
+            };
+            (token, next)
+        }
+    };
     {
         let mut conn = state.db.acquire().await?;
         audit::append(conn.conn(), &entry(Outcome::Ok, Some(id))).await?;
     }
-    let mut res = Redirect::to("/staff").into_response();
+    let mut res = Redirect::to(next).into_response();
     if let Ok(v) = HeaderValue::from_str(&session_cookie(behind_tls, token.expose(), false)) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -310,6 +335,8 @@ pub struct AuditFilter {
     from: String,
     #[serde(default)]
     to: String,
+    #[serde(default)]
+    vacancy: String,
 }
 
 /// `GET /staff/audit.csv`: every matching audit entry as CSV, for HR administrators and
@@ -332,6 +359,7 @@ pub async fn audit_csv(
         &filter.user,
         &filter.from,
         &filter.to,
+        &filter.vacancy,
     ) {
         Ok(q) => q,
         Err(AppError::Validation(errors)) => {

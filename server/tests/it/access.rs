@@ -39,9 +39,37 @@ fn rows(v: VacancyId) -> Vec<(&'static str, &'static str, String, &'static str)>
         ("POST", "/api/staff-home", String::new(), "sYYYYYY"),
         ("GET", "/staff", String::new(), "sYYYYYY"),
         // The audit log: HR administrators and auditors only.
-        ("POST", "/api/audit-log", "action=&user=&from=&to=".into(), "sYFYFFF"),
+        ("POST", "/api/audit-log", "action=&user=&from=&to=&vacancy=".into(), "sYFYFFF"),
         ("GET", "/staff/audit", String::new(), "sYFYFFF"),
         ("GET", "/staff/audit.csv", String::new(), "sYFYFFF"),
+        // User management and organisation settings: HR administrators only. Forms with bad
+        // input come back to the form (a redirect) for the administrator.
+        ("POST", "/api/staff-accounts", String::new(), "sYFFFFF"),
+        ("POST", "/api/staff-account", format!("id={}", Uuid::nil()), "sNFFFFF"),
+        ("GET", "/staff/users", String::new(), "sYFFFFF"),
+        ("GET", "/staff/invite", String::new(), "sYFFFFF"),
+        ("GET", "/staff/users/00000000-0000-0000-0000-000000000000", String::new(), "sNFFFFF"),
+        ("POST", "/staff/users/invite", "email=&name=&role=".into(), "sYFFFFF"),
+        (
+            "POST",
+            "/staff/users/00000000-0000-0000-0000-000000000000/role",
+            "role=hr".into(),
+            "sNFFFFF",
+        ),
+        ("POST", "/staff/users/x/assign", "vacancy=&role=".into(), "sNFFFFF"),
+        ("POST", "/staff/users/x/unassign", "vacancy=".into(), "sNFFFFF"),
+        ("POST", "/staff/users/x/resend", String::new(), "sNFFFFF"),
+        ("POST", "/staff/users/x/reset-two-factor", String::new(), "sNFFFFF"),
+        ("POST", "/staff/users/x/deactivate", String::new(), "sNFFFFF"),
+        ("POST", "/staff/settings/two-factor", "require=maybe".into(), "sYFFFFF"),
+        // Each person's own second factor; the code step needs a part-finished sign-in, and
+        // without one sends everybody back to the sign-in page.
+        ("POST", "/api/two-factor", String::new(), "sYYYYYY"),
+        ("GET", "/staff/two-factor", String::new(), "sYYYYYY"),
+        ("POST", "/staff/two-factor/start", String::new(), "sYYYYYY"),
+        ("POST", "/staff/two-factor/confirm", "code=".into(), "sYYYYYY"),
+        ("GET", "/staff/sign-in/code", String::new(), "YYYYYYY"),
+        ("POST", "/staff/sign-in/code", "code=123456".into(), "YYYYYYY"),
         // Sign-out works (and is harmless) for everyone.
         ("POST", "/staff/sign-out", String::new(), "YYYYYYY"),
     ]

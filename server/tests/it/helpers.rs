@@ -146,6 +146,11 @@ impl TestApp {
         Self { base, db_url, db, clock, client, _test_db: test_db, _data: data, _stop: stop }
     }
 
+    /// Where this instance's mail is delivered (development default: `.eml` files).
+    pub fn outbox_dir(&self) -> std::path::PathBuf {
+        self._data.path().join("outbox")
+    }
+
     pub fn clock_now(&self) -> DateTime<Utc> {
         use app::ports::Clock as _;
         self.clock.now()

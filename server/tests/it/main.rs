@@ -4,6 +4,7 @@
 //! - `documents`: encrypted document storage over a real database and an in-memory store.
 //! - `staff`: staff accounts, sessions and the audit log, on both backends.
 //! - `access`: the access matrix, every route by every kind of actor.
+//! - `accounts`: user management, invitations by email, the mail outbox and second factors.
 //! - `signin`: staff sign-in, sign-out and sessions over HTTP.
 //! - `http`: the whole application started in-process on port 0 and driven over HTTP.
 //!
@@ -16,6 +17,7 @@
 #[macro_use]
 mod helpers;
 mod access;
+mod accounts;
 mod conformance;
 mod documents;
 mod http;

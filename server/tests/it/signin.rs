@@ -8,9 +8,9 @@ use server::db::{audit, staff};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-const PASSWORD: &str = "vivid-otter-lantern-42";
+pub(super) const PASSWORD: &str = "vivid-otter-lantern-42";
 
-async fn add_staff(app: &TestApp, email: &str, role: Option<OrgRole>) -> StaffId {
+pub(super) async fn add_staff(app: &TestApp, email: &str, role: Option<OrgRole>) -> StaffId {
     let id = StaffId::from_uuid(Uuid::new_v4());
     let hash = password::hash(Zeroizing::new(PASSWORD.to_owned())).await.unwrap();
     let record = staff::StaffRecord {
@@ -27,12 +27,12 @@ async fn add_staff(app: &TestApp, email: &str, role: Option<OrgRole>) -> StaffId
     id
 }
 
-fn form(email: &str, password: &str) -> String {
+pub(super) fn form(email: &str, password: &str) -> String {
     let enc = |s: &str| s.replace('@', "%40").replace(' ', "+");
     format!("email={}&password={}", enc(email), enc(password))
 }
 
-async fn sign_in(
+pub(super) async fn sign_in(
     app: &TestApp,
     email: &str,
     password: &str,
@@ -50,12 +50,12 @@ async fn sign_in(
     req.send().await.unwrap()
 }
 
-fn location(res: &reqwest::Response) -> &str {
+pub(super) fn location(res: &reqwest::Response) -> &str {
     res.headers().get("location").unwrap().to_str().unwrap()
 }
 
 /// The session token from a sign-in response's Set-Cookie.
-fn token_of(res: &reqwest::Response) -> String {
+pub(super) fn token_of(res: &reqwest::Response) -> String {
     let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/")
@@ -63,7 +63,7 @@ fn token_of(res: &reqwest::Response) -> String {
     cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_owned()
 }
 
-async fn home(app: &TestApp, token: &str) -> (u16, String) {
+pub(super) async fn home(app: &TestApp, token: &str) -> (u16, String) {
     let res = app
         .client
         .get(format!("{}/staff", app.base))
@@ -218,7 +218,7 @@ async fn a_sign_in_post_from_another_site_is_refused_before_anything_happens() {
     assert!(audit::recent(conn.conn(), None, 10).await.unwrap().is_empty(), "nothing happened");
 }
 
-async fn set_password(
+pub(super) async fn set_password(
     app: &TestApp,
     token: &str,
     password: &str,
@@ -334,7 +334,7 @@ async fn a_set_password_link_expires_after_72_hours() {
 
 /// A `MakeWriter` that appends every log line to a shared buffer.
 #[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+pub(super) struct Captured(pub(super) std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
 impl std::io::Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -356,7 +356,7 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 /// Installs (once for the whole test binary) a global subscriber that keeps every log line at
 /// every level. Global rather than per-thread: tracing caches per-callsite interest across
 /// threads, so a thread-local subscriber can miss events while other tests run in parallel.
-fn capture() -> Captured {
+pub(super) fn capture() -> Captured {
     static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
     CAPTURED
         .get_or_init(|| {
@@ -418,7 +418,7 @@ async fn no_password_token_or_email_reaches_the_log() {
     }
 }
 
-async fn get_with(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
+pub(super) async fn get_with(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
     app.client
         .get(format!("{}{path}", app.base))
         .header("accept", "text/html")
