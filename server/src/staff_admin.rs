@@ -256,11 +256,12 @@ impl StaffAdmin {
         if id == cx.by {
             return Ok(Err(Refusal::OwnAccount));
         }
-        if !sessions::deactivate(&self.db, id, cx.now).await? {
+        let mut tx = self.db.begin().await?;
+        if !sessions::deactivate_in(tx.conn(), id, cx.now).await? {
             return Ok(Err(Refusal::NotFound));
         }
-        let mut conn = self.db.acquire().await?;
-        db::audit::append(conn.conn(), &cx.entry("staff.deactivate", Some(id), None)).await?;
+        db::audit::append(tx.conn(), &cx.entry("staff.deactivate", Some(id), None)).await?;
+        tx.commit().await?;
         Ok(Ok(()))
     }
 

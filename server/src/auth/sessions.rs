@@ -219,8 +219,21 @@ pub async fn deactivate(
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
     let mut tx = db.begin().await?;
-    let found = db::staff::deactivate(tx.conn(), staff, now).await?;
-    db::sessions::delete_all_for(tx.conn(), staff).await?;
+    let found = deactivate_in(tx.conn(), staff, now).await?;
     tx.commit().await?;
+    Ok(found)
+}
+
+/// [`deactivate`] on the caller's transaction (so the caller can record it in the same one).
+///
+/// # Errors
+/// Database failure.
+pub async fn deactivate_in(
+    mut conn: db::Conn<'_>,
+    staff: StaffId,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let found = db::staff::deactivate(conn.reborrow(), staff, now).await?;
+    db::sessions::delete_all_for(conn, staff).await?;
     Ok(found)
 }
