@@ -586,3 +586,89 @@ conformance!(
     outbox_gives_up_on_permanent_failures_and_bad_addresses,
     a_claimed_message_is_not_delivered_twice,
 );
+
+/// A one-connection SMTP relay that answers RCPT with `rcpt_reply` and returns what it
+/// received.
+async fn fake_relay(rcpt_reply: &'static str) -> (u16, tokio::task::JoinHandle<String>) {
+    use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let task = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        let mut seen = String::new();
+        write.write_all(b"220 relay ready\r\n").await.unwrap();
+        let mut in_data = false;
+        while let Ok(Some(line)) = lines.next_line().await {
+            seen.push_str(&line);
+            seen.push('\n');
+            let reply: &str = if in_data {
+                if line != "." {
+                    continue;
+                }
+                in_data = false;
+                "250 queued\r\n"
+            } else {
+                match line.get(..4).unwrap_or_default().to_ascii_uppercase().as_str() {
+                    "EHLO" | "HELO" => "250 relay\r\n",
+                    "RCPT" => rcpt_reply,
+                    "DATA" => {
+                        in_data = true;
+                        "354 go ahead\r\n"
+                    }
+                    "QUIT" => {
+                        write.write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    }
+                    _ => "250 ok\r\n",
+                }
+            };
+            write.write_all(reply.as_bytes()).await.unwrap();
+        }
+        seen
+    });
+    (port, task)
+}
+
+async fn smtp_dispatcher(port: u16, db: &Database) -> (Dispatcher, Outbox) {
+    let transport = Arc::new(
+        server::mail::SmtpTransport::from_url(&format!("smtp://127.0.0.1:{port}")).unwrap(),
+    );
+    let outbox = Outbox::new();
+    let clock = super::helpers::TestClock::at("2026-11-23T09:00:00Z");
+    let d =
+        Dispatcher::new(db.clone(), &outbox, transport, "Shortlist <no-reply@example.org>", clock)
+            .unwrap();
+    (d, outbox)
+}
+
+#[tokio::test]
+async fn mail_is_sent_through_an_smtp_relay_and_a_refusal_is_final() {
+    let test_db = TestDb::new(Kind::Sqlite).await;
+    let db = test_db.database().await;
+    let now: chrono::DateTime<chrono::Utc> = "2026-11-23T09:00:00Z".parse().unwrap();
+
+    let (port, relay) = fake_relay("250 ok\r\n").await;
+    let (d, outbox) = smtp_dispatcher(port, &db).await;
+    {
+        let mut conn = db.acquire().await.unwrap();
+        outbox.store(conn.conn(), &message("someone@example.org"), now).await.unwrap();
+    }
+    assert_eq!(d.run_once().await.unwrap().sent, 1);
+    drop(d);
+    let seen =
+        tokio::time::timeout(std::time::Duration::from_secs(10), relay).await.unwrap().unwrap();
+    assert!(seen.contains("RCPT TO:<someone@example.org>"), "{seen}");
+    assert!(seen.contains("Subject: Hello") && seen.contains("https://example.org/x"), "{seen}");
+
+    let (port, relay) = fake_relay("550 no such mailbox\r\n").await;
+    let (d, outbox) = smtp_dispatcher(port, &db).await;
+    {
+        let mut conn = db.acquire().await.unwrap();
+        outbox.store(conn.conn(), &message("gone@example.org"), now).await.unwrap();
+    }
+    assert_eq!(d.run_once().await.unwrap().failed, 1, "a 5xx reply is permanent");
+    drop(d);
+    relay.abort();
+}
