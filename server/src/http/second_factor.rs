@@ -8,8 +8,8 @@
 //! secrets never reach the log; every attempt reaches the audit log.
 
 use super::AppState;
-use super::staff::{cookie_name, presented_token, session_cookie};
-use super::users::refuse;
+use super::staff::{cookie_name, presented_token, rate_limited, with_session_cookie};
+use super::users::{refuse, unavailable};
 use crate::auth::sessions;
 use crate::db::audit::{self, AuditEntry, Outcome};
 use app::domain::{
@@ -20,7 +20,7 @@ use app::error::AppError;
 use axum::{
     Extension, Form,
     extract::{ConnectInfo, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::HeaderMap,
     response::{IntoResponse as _, Redirect, Response},
 };
 use serde::Deserialize;
@@ -32,11 +32,6 @@ use zeroize::Zeroizing;
 pub struct CodeForm {
     #[serde(default)]
     code: Zeroizing<String>,
-}
-
-fn unavailable(e: &impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "second factor failed");
-    StatusCode::SERVICE_UNAVAILABLE.into_response()
 }
 
 async fn record(
@@ -73,12 +68,7 @@ async fn finish(state: &AppState, headers: &HeaderMap, to: &str) -> Response {
     };
     match sessions::complete(&state.db, &pending, state.services.clock.now()).await {
         Ok(Some(token)) => {
-            let mut res = Redirect::to(to).into_response();
-            if let Ok(v) = HeaderValue::from_str(&session_cookie(behind_tls, token.expose(), false))
-            {
-                res.headers_mut().insert(header::SET_COOKIE, v);
-            }
-            res
+            with_session_cookie(Redirect::to(to).into_response(), behind_tls, Some(token.expose()))
         }
         Ok(None) => Redirect::to("/staff/sign-in?error=expired").into_response(),
         Err(e) => unavailable(&e),
@@ -98,18 +88,8 @@ async fn spend_attempt(
         return Err(Redirect::to("/staff/sign-in?error=expired").into_response());
     };
     let now = state.services.clock.now();
-    let limited = async {
-        let mut conn = state.db.acquire().await?;
-        let since = now - chrono::Duration::minutes(super::staff::LIMIT_WINDOW_MINUTES);
-        let client = peer.ip().to_string();
-        let (by_account, by_client) =
-            audit::refused_sign_ins_since(conn.conn(), since, Some(staff.as_uuid()), &client)
-                .await?;
-        Ok::<_, crate::db::DbError>(
-            by_account >= super::staff::ACCOUNT_LIMIT || by_client >= super::staff::CLIENT_LIMIT,
-        )
-    };
-    let allowed = match limited.await {
+    let client = peer.ip().to_string();
+    let allowed = match rate_limited(state, Some(staff), &client, now).await {
         Ok(true) => {
             let _ = sessions::end(&state.db, &pending).await;
             false
@@ -123,11 +103,11 @@ async fn spend_attempt(
         Ok(())
     } else {
         record(state, staff, "staff.second_factor", false, peer).await;
-        let mut res = Redirect::to("/staff/sign-in?error=too-many").into_response();
-        if let Ok(v) = HeaderValue::from_str(&session_cookie(behind_tls, "", true)) {
-            res.headers_mut().insert(header::SET_COOKIE, v);
-        }
-        Err(res)
+        Err(with_session_cookie(
+            Redirect::to("/staff/sign-in?error=too-many").into_response(),
+            behind_tls,
+            None,
+        ))
     }
 }
 

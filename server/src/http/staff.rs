@@ -50,6 +50,36 @@ pub(super) fn session_cookie(behind_tls: bool, value: &str, clear: bool) -> Stri
     c
 }
 
+/// Sets the session cookie on a response to `token`, or clears it when `token` is `None`.
+pub(super) fn with_session_cookie(
+    mut res: Response,
+    behind_tls: bool,
+    token: Option<&str>,
+) -> Response {
+    let cookie = session_cookie(behind_tls, token.unwrap_or_default(), token.is_none());
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// Whether failed sign-in attempts (passwords and second factors) within the window have
+/// reached the limit for this account or this client address. Read from the audit log, so the
+/// limit holds across every instance.
+pub(super) async fn rate_limited(
+    state: &AppState,
+    account: Option<app::domain::StaffId>,
+    client: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, crate::db::DbError> {
+    let since = now - Duration::minutes(LIMIT_WINDOW_MINUTES);
+    let mut conn = state.db.acquire().await?;
+    let (by_account, by_client) =
+        audit::refused_sign_ins_since(conn.conn(), since, account.map(|a| a.as_uuid()), client)
+            .await?;
+    Ok(by_account >= ACCOUNT_LIMIT || by_client >= CLIENT_LIMIT)
+}
+
 pub(super) fn presented_token(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
@@ -137,13 +167,7 @@ async fn try_sign_in(
         staff::by_email(conn.conn(), &form.email).await?
     };
     let account_id = account.as_ref().map(|a| a.id);
-    let since = now - Duration::minutes(LIMIT_WINDOW_MINUTES);
-    let (by_account, by_client) = {
-        let mut conn = state.db.acquire().await?;
-        audit::refused_sign_ins_since(conn.conn(), since, account_id.map(|a| a.as_uuid()), &client)
-            .await?
-    };
-    let limited = by_account >= ACCOUNT_LIMIT || by_client >= CLIENT_LIMIT;
+    let limited = rate_limited(state, account_id, &client, now).await?;
     // Verify even when limited or unknown, so the answer takes the same time either way.
     let usable = account.as_ref().filter(|a| a.deactivated_at.is_none());
     let stored = usable.and_then(|a| a.password_hash.clone());
@@ -193,11 +217,7 @@ async fn try_sign_in(
         let mut conn = state.db.acquire().await?;
         audit::append(conn.conn(), &entry(Outcome::Ok, Some(id))).await?;
     }
-    let mut res = Redirect::to(next).into_response();
-    if let Ok(v) = HeaderValue::from_str(&session_cookie(behind_tls, token.expose(), false)) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    Ok(res)
+    Ok(with_session_cookie(Redirect::to(next).into_response(), behind_tls, Some(token.expose())))
 }
 
 /// `POST /staff/sign-out`: ends the session on the server and clears the cookie.
@@ -232,11 +252,11 @@ pub async fn sign_out(
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     }
-    let mut res = Redirect::to("/staff/sign-in?signed-out=1").into_response();
-    if let Ok(v) = HeaderValue::from_str(&session_cookie(behind_tls, "", true)) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    res
+    with_session_cookie(
+        Redirect::to("/staff/sign-in?signed-out=1").into_response(),
+        behind_tls,
+        None,
+    )
 }
 
 /// The set-password form's fields.

@@ -49,8 +49,9 @@ fn context(
     Ok(Context { by: me.id, client: peer.ip().to_string(), now: state.services.clock.now() })
 }
 
-fn unavailable(e: &impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "user management failed");
+/// A failure below the handler (database, storage) as a 503; the cause goes to the log once.
+pub fn unavailable(e: &impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "staff request failed");
     StatusCode::SERVICE_UNAVAILABLE.into_response()
 }
 
