@@ -97,6 +97,94 @@ pub trait TwoFactor: Send + Sync {
     ) -> Result<crate::domain::staff::TwoFactorPage, AppError>;
 }
 
+/// One page of the application form, as sent, for [`Applying::save`].
+#[derive(Debug, Clone)]
+pub enum PageInput {
+    /// About you.
+    AboutYou(crate::domain::application::AboutYouInput),
+    /// Eligibility.
+    Eligibility(crate::domain::application::EligibilityInput),
+    /// Answers to the person specification, in criterion order.
+    Criteria(Vec<String>),
+    /// Source.
+    Source(crate::domain::application::SourceInput),
+    /// Adjustments.
+    Adjustments(crate::domain::application::AdjustmentsInput),
+    /// The reserve-list box: ticked or not.
+    ReserveList(bool),
+    /// The main monitoring page.
+    Monitoring(crate::domain::monitoring::Monitoring),
+    /// "Skip this section": monitoring not answered (any earlier answers are removed).
+    MonitoringSkipped,
+    /// The ethnic category and its description.
+    Ethnicity(Option<String>, Option<String>),
+}
+
+/// A file being uploaded: its name on the applicant's computer and its bytes as they arrive.
+pub struct Upload {
+    /// The original file name (data only; never a storage path).
+    pub name: String,
+    /// The bytes, streamed.
+    pub body: futures::stream::BoxStream<'static, Result<bytes::Bytes, std::io::Error>>,
+}
+
+impl fmt::Debug for Upload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Upload").finish_non_exhaustive()
+    }
+}
+
+/// The application journey, for the holder of an application's secret (the cookie set when
+/// the draft was started, or the emailed resume link). A wrong or missing secret is
+/// `NotFound`, exactly like an unknown application, so ids cannot be probed.
+#[async_trait]
+pub trait Applying: Send + Sync {
+    /// Starts a draft for an open vacancy; returns its id and secret.
+    async fn start(
+        &self,
+        vacancy: VacancyId,
+        now: DateTime<Utc>,
+    ) -> Result<(crate::domain::ApplicationId, String), AppError>;
+
+    /// The application as its owner sees it.
+    async fn view(
+        &self,
+        id: crate::domain::ApplicationId,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::application::ApplicationView, AppError>;
+
+    /// Validates and saves one page of a draft; returns the page to go to next. Invalid input
+    /// is kept with the draft (to show again) and answered with `Validation`.
+    async fn save(
+        &self,
+        id: crate::domain::ApplicationId,
+        secret: &str,
+        input: PageInput,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::application::Step, AppError>;
+
+    /// Saves the covering statement and, if given, a CV (checked by content, encrypted as it
+    /// streams in, replacing any earlier CV).
+    async fn save_documents(
+        &self,
+        id: crate::domain::ApplicationId,
+        secret: &str,
+        statement: String,
+        cv: Option<Upload>,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::application::Step, AppError>;
+
+    /// Sends the application (idempotent: sending twice is one application).
+    async fn submit(
+        &self,
+        id: crate::domain::ApplicationId,
+        secret: &str,
+        declared: bool,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::application::Reference, AppError>;
+}
+
 /// Everything a server function may use, provided as Leptos context by the server.
 #[derive(Clone)]
 pub struct Services {
@@ -110,8 +198,12 @@ pub struct Services {
     pub staff_directory: Arc<dyn StaffDirectory>,
     /// Second factors.
     pub two_factor: Arc<dyn TwoFactor>,
+    /// The application journey.
+    pub applying: Arc<dyn Applying>,
     /// The clock every rule reads.
     pub clock: Arc<dyn Clock>,
+    /// Whether cookies must be `Secure` (Shortlist is reached over TLS).
+    pub secure_cookies: bool,
     /// The employer's name, from configuration.
     pub organisation_name: Arc<str>,
 }
@@ -145,4 +237,29 @@ pub fn pending_sign_in() -> Option<crate::domain::access::PendingSignIn> {
 pub fn services() -> Result<Services, AppError> {
     leptos::prelude::use_context::<Services>()
         .ok_or_else(|| AppError::internal("Services missing from Leptos context"))
+}
+
+/// The value of the request's cookie `name`, if it sent one.
+#[must_use]
+pub fn request_cookie(name: &str) -> Option<String> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Adds a `Set-Cookie` header to the response being built.
+pub fn set_cookie(value: &str) {
+    if let (Some(opts), Ok(v)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        opts.append_header(http::header::SET_COOKIE, v);
+    }
 }

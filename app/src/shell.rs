@@ -4,6 +4,7 @@
 //! is the per-response nonce known that the inline hydration scripts carry.
 
 use crate::pages::{
+    apply::{ConfirmationPage, LinkNotValidPage, StartPage, StepPage},
     audit::AuditPage,
     careers::CareersPage,
     not_found::NotFound,
@@ -83,6 +84,26 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("vacancies"), ParamSegment("id"))
                             view=VacancyPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("vacancies"), ParamSegment("id"), StaticSegment("apply"))
+                            view=StartPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("apply"), StaticSegment("link-not-valid"))
+                            view=LinkNotValidPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("apply"), ParamSegment("id"), StaticSegment("confirmation"))
+                            view=ConfirmationPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("apply"), ParamSegment("id"), ParamSegment("step"))
+                            view=StepPage
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("staff") view=StaffHomePage ssr=SsrMode::Async/>

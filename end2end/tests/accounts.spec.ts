@@ -4,28 +4,7 @@
 // every page scanned by axe-core when JavaScript is on.
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import { createHmac } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { createAdmin, expectAccessible, hydrated, PASSWORD, root, signIn } from './helpers';
-
-const outbox = path.join(root, 'end2end/.run/data/outbox');
-
-/** The newest delivered message to `to`, with quoted-printable undone. */
-async function mailTo(to: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')) : [];
-    for (const f of files) {
-      const text = fs.readFileSync(path.join(outbox, f), 'utf8');
-      if (text.split(/\r?\n/).some((l) => l.toLowerCase() === `to: ${to}`)) {
-        return text.includes('quoted-printable')
-          ? text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))
-          : text;
-      }
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no message to ${to} in ${outbox}`);
-}
+import { createAdmin, expectAccessible, hydrated, mailTo, PASSWORD, signIn } from './helpers';
 
 function base32Decode(text: string): Buffer {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

@@ -2,6 +2,7 @@
 import { expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -80,4 +81,28 @@ export async function expectAccessible(page: Page) {
     (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
   );
   expect(summary, 'axe-core WCAG 2.2 A/AA violations').toEqual([]);
+}
+
+const outbox = path.join(root, 'end2end/.run/data/outbox');
+
+/** A delivered message to `to` (whose text includes `containing`, if given), with
+ *  quoted-printable undone. Waits up to 10 seconds for the dispatcher to deliver it. */
+export async function mailTo(to: string, containing?: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')) : [];
+    for (const f of files) {
+      const raw = fs.readFileSync(path.join(outbox, f), 'utf8');
+      const text = raw.includes('quoted-printable')
+        ? raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)))
+        : raw;
+      if (
+        text.split(/\r?\n/).some((l) => l.toLowerCase() === `to: ${to}`) &&
+        (containing === undefined || text.includes(containing))
+      ) {
+        return text;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no message to ${to} in ${outbox}`);
 }

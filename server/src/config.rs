@@ -11,7 +11,11 @@
 
 use anyhow::{Context as _, bail};
 
+mod applying;
+mod docs;
 mod mail;
+pub use applying::ApplyingConfig;
+use applying::resolve_applying;
 use base64::{Engine as _, engine::general_purpose::STANDARD as B64};
 use mail::resolve_mail;
 pub use mail::{MailConfig, MailTransport};
@@ -91,6 +95,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// How mail leaves Shortlist.
     pub mail: MailConfig,
+    /// The application journey's settings.
+    pub applying: ApplyingConfig,
 }
 
 impl PartialEq for Secret<String> {
@@ -132,106 +138,10 @@ struct Raw {
     log_format: Option<LogFormat>,
     mail_url: Option<String>,
     mail_from: Option<String>,
+    eo_key: Option<String>,
+    upload_limit_mb: Option<u64>,
+    reserve_list_months: Option<u32>,
 }
-
-const DOCS: &[SettingDoc] = &[
-    SettingDoc {
-        env: "SHORTLIST_MODE",
-        toml: "mode",
-        default: "development",
-        meaning: "`development` or `production`. Production refuses to start without explicit secrets and an https public URL.",
-    },
-    SettingDoc {
-        env: "SHORTLIST_LISTEN",
-        toml: "listen",
-        default: "127.0.0.1:3000",
-        meaning: "Address and port to listen on (port 0 picks a free one).",
-    },
-    SettingDoc {
-        env: "SHORTLIST_PUBLIC_URL",
-        toml: "public_url",
-        default: "http://<listen>",
-        meaning: "The address people use. `https://` turns on HSTS and secure cookies.",
-    },
-    SettingDoc {
-        env: "DATABASE_URL",
-        toml: "database_url",
-        default: "sqlite://<data_dir>/shortlist.db",
-        meaning: "`sqlite://path` (created if missing) or `postgres://user@host/db`.",
-    },
-    SettingDoc {
-        env: "SHORTLIST_DATABASE_MAX_CONNECTIONS",
-        toml: "database_max_connections",
-        default: "10",
-        meaning: "Pool size per instance.",
-    },
-    SettingDoc {
-        env: "SHORTLIST_DOCUMENTS_URL",
-        toml: "documents_url",
-        default: "file://<data_dir>/documents",
-        meaning: "Document storage: `file://dir`, `s3://bucket/prefix` (credentials from the standard `AWS_*` variables), or `memory://` (tests only; refused in production).",
-    },
-    SettingDoc {
-        env: "SHORTLIST_MASTER_KEY",
-        toml: "master_key",
-        default: "development: generated into <data_dir>/secrets.toml",
-        meaning: "Base64 of 32 random bytes (`openssl rand -base64 32`). Wraps every application's document key. Required in production.",
-    },
-    SettingDoc {
-        env: "SHORTLIST_COOKIE_SECRET",
-        toml: "cookie_secret",
-        default: "development: generated into <data_dir>/secrets.toml",
-        meaning: "Base64 of at least 32 random bytes. Signs session and CSRF cookies (staff sign-in builds on it). Required in production.",
-    },
-    SettingDoc {
-        env: "SHORTLIST_ORGANISATION_NAME",
-        toml: "organisation_name",
-        default: "Shortlist demo employer",
-        meaning: "The employer's name shown on public pages.",
-    },
-    SettingDoc {
-        env: "SHORTLIST_SITE_ROOT",
-        toml: "site_root",
-        default: "$LEPTOS_SITE_ROOT or target/site",
-        meaning: "Directory of the built site (wasm, JS, CSS).",
-    },
-    SettingDoc {
-        env: "SHORTLIST_DATA_DIR",
-        toml: "data_dir",
-        default: "./data",
-        meaning: "Local data: SQLite file, documents, generated development secrets.",
-    },
-    SettingDoc {
-        env: "SHORTLIST_LOG",
-        toml: "log",
-        default: "info",
-        meaning: "Log filter (`tracing` syntax, e.g. `server=debug,info`).",
-    },
-    SettingDoc {
-        env: "SHORTLIST_LOG_FORMAT",
-        toml: "log_format",
-        default: "text",
-        meaning: "`text` or `json`.",
-    },
-    SettingDoc {
-        env: "SHORTLIST_MAIL_URL",
-        toml: "mail_url",
-        default: "development: file://<data_dir>/outbox",
-        meaning: "Where mail goes: `smtps://user:pass@host:465` or `smtp://user:pass@host:587?tls=required` (SMTP relay), or `file://dir` (one `.eml` file per message). Required in production, where plain-text SMTP to another host is refused.",
-    },
-    SettingDoc {
-        env: "SHORTLIST_MAIL_FROM",
-        toml: "mail_from",
-        default: "Shortlist <no-reply@<public_url host>>",
-        meaning: "The `From` address of every message.",
-    },
-    SettingDoc {
-        env: "SHORTLIST_CONFIG",
-        toml: "-",
-        default: "none",
-        meaning: "Path of an optional TOML file with any of the keys above.",
-    },
-];
 
 /// Example values that ship in `.env.example`; production refuses them.
 const EXAMPLE_SECRETS: &[&str] =
@@ -241,7 +151,7 @@ impl Config {
     /// Every setting, for the README and `--help`.
     #[must_use]
     pub const fn documented() -> &'static [SettingDoc] {
-        DOCS
+        docs::DOCS
     }
 
     /// Reads the configuration from the process environment and the optional file.
@@ -329,6 +239,13 @@ impl Config {
         let cookie_secret = parse_cookie_secret(&cookie_secret)?;
 
         let mail = resolve_mail(mode, raw.mail_url, raw.mail_from, &data_dir, &public_url)?;
+        let applying = resolve_applying(
+            mode,
+            raw.eo_key,
+            raw.upload_limit_mb,
+            raw.reserve_list_months,
+            &master_key,
+        )?;
         let config = Self {
             mode,
             listen,
@@ -346,6 +263,7 @@ impl Config {
             log_filter: raw.log.unwrap_or_else(|| "info".to_owned()),
             log_format: raw.log_format.unwrap_or(LogFormat::Text),
             mail,
+            applying,
         };
         config.check_production()?;
         Ok(config)
@@ -397,6 +315,15 @@ impl Raw {
                 _ => bail!("SHORTLIST_LOG_FORMAT must be `text` or `json`"),
             });
         }
+        if let Some(v) = get("SHORTLIST_UPLOAD_LIMIT_MB") {
+            self.upload_limit_mb =
+                Some(v.trim().parse().context("SHORTLIST_UPLOAD_LIMIT_MB must be a whole number")?);
+        }
+        if let Some(v) = get("SHORTLIST_RESERVE_LIST_MONTHS") {
+            self.reserve_list_months = Some(
+                v.trim().parse().context("SHORTLIST_RESERVE_LIST_MONTHS must be a whole number")?,
+            );
+        }
         if let Some(v) = get("SHORTLIST_DATABASE_MAX_CONNECTIONS") {
             self.database_max_connections = Some(
                 v.trim().parse().context("SHORTLIST_DATABASE_MAX_CONNECTIONS must be a number")?,
@@ -415,6 +342,7 @@ impl Raw {
             ("SHORTLIST_LOG", &mut self.log),
             ("SHORTLIST_MAIL_URL", &mut self.mail_url),
             ("SHORTLIST_MAIL_FROM", &mut self.mail_from),
+            ("SHORTLIST_EO_KEY", &mut self.eo_key),
         ] {
             if let Some(v) = get(key) {
                 *slot = Some(v);
@@ -585,6 +513,10 @@ mod tests {
         assert!(err.contains("unencrypted"), "{err}");
         good.pop();
         good.push(("SHORTLIST_MAIL_URL", "smtp://user:pw@mail.example.org:587?tls=required"));
+        let err = Config::from_sources(None, &env(&good)).unwrap_err().to_string();
+        assert!(err.contains("SHORTLIST_EO_KEY"), "{err}");
+        let eo = key();
+        good.push(("SHORTLIST_EO_KEY", &eo));
         let c = Config::from_sources(None, &env(&good)).unwrap();
         assert!(c.behind_tls());
         assert!(!format!("{c:?}").contains("pw@"), "the SMTP password is redacted");

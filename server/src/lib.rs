@@ -8,6 +8,7 @@
 //! Nothing here renders pages or holds a rule a page could need: those live in `app`.
 
 pub mod admin;
+pub mod applying;
 pub mod audit_trail;
 pub mod auth;
 pub mod careers;
@@ -17,6 +18,7 @@ pub mod db;
 pub mod documents;
 pub mod http;
 pub mod mail;
+pub mod monitoring;
 pub mod seed;
 pub mod staff_admin;
 pub mod startup;

@@ -87,6 +87,39 @@ pub fn demo_vacancies(now: DateTime<Utc>) -> Vec<VacancyRecord> {
     ]
 }
 
+/// The person specification of each demo vacancy: (criterion, weight, word limit).
+fn demo_criteria(index: usize) -> Vec<(String, i32, i32)> {
+    let c = |t: &str, w, l| (t.to_owned(), w, l);
+    match index {
+        0 => vec![
+            c(
+                "Expert knowledge of UK GDPR and the Data Protection Act 2018, applied in practice",
+                3,
+                250,
+            ),
+            c("Experience of running data protection impact assessments", 2, 250),
+            c("Clear written advice for people who are not data protection specialists", 2, 250),
+        ],
+        1 => vec![
+            c("Experience of organising a busy diary or schedule for several people", 2, 250),
+            c(
+                "Care for the experience of people applying for jobs, including arranging adjustments",
+                3,
+                250,
+            ),
+        ],
+        _ => vec![
+            c(
+                "Experience of building and running web services in Rust or a similar language",
+                3,
+                300,
+            ),
+            c("Building services that are accessible to everyone", 2, 250),
+            c("Testing your own work thoroughly", 2, 250),
+        ],
+    }
+}
+
 /// Inserts the demo vacancies that are not there yet; returns how many were added.
 ///
 /// # Errors
@@ -94,8 +127,9 @@ pub fn demo_vacancies(now: DateTime<Utc>) -> Vec<VacancyRecord> {
 pub async fn seed_demo(db: &Database, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let mut tx = db.begin().await?;
     let mut added = 0;
-    for v in demo_vacancies(now) {
+    for (i, v) in demo_vacancies(now).into_iter().enumerate() {
         if vacancies::insert(tx.conn(), &v).await? {
+            crate::db::applications::set_criteria(tx.conn(), v.id, &demo_criteria(i)).await?;
             added += 1;
         }
     }

@@ -135,6 +135,7 @@ impl StaffAdmin {
                 org = self.organisation,
             ),
             staff: Some(staff.as_uuid()),
+            application: None,
         }
     }
 

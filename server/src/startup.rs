@@ -64,6 +64,18 @@ impl Application {
             &config.mail.from,
             clock.clone(),
         )?;
+        let applying = crate::applying::StoreApplying::new(
+            db.clone(),
+            documents.clone(),
+            outbox.clone(),
+            Arc::new(crate::monitoring::Pseudonymiser::new(config.applying.eo_key.expose())),
+            crate::applying::ApplyingSettings {
+                public_url: config.public_url.clone(),
+                organisation: config.organisation_name.clone(),
+                upload_limit: config.applying.upload_limit,
+                reserve_list_months: config.applying.reserve_list_months,
+            },
+        );
         let staff_admin = StaffAdmin::new(
             db.clone(),
             outbox,
@@ -76,8 +88,10 @@ impl Application {
             audit: Arc::new(crate::audit_trail::StoreAuditTrail::new(db.clone())),
             staff_directory: Arc::new(StoreStaffDirectory::new(db.clone(), second_factors.clone())),
             two_factor: Arc::new(StoreTwoFactor::new(db.clone(), second_factors.clone())),
+            applying: Arc::new(applying.clone()),
             clock,
             organisation_name: Arc::from(config.organisation_name.as_str()),
+            secure_cookies: config.behind_tls(),
         };
         let leptos_options = LeptosOptions::builder()
             .output_name(BUNDLE_NAME)
@@ -98,6 +112,7 @@ impl Application {
             session_policy: crate::auth::sessions::SessionPolicy::default(),
             staff_admin,
             second_factors,
+            applying,
         };
         Ok(Self { listener, router: router(state), address, db, documents, dispatcher })
     }

@@ -63,6 +63,13 @@ uuid_id! {
     StaffId
 }
 
+uuid_id! {
+    /// Identifies an application (a draft or one that has been sent). Never shown to
+    /// applicants as their reference: that is the short code in
+    /// [`crate::domain::application::Reference`].
+    ApplicationId
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,12 +5,14 @@
 //! they must never carry a field that the receiving page is not allowed to show.
 
 pub mod access;
+pub mod application;
 pub mod audit;
 pub mod ids;
+pub mod monitoring;
 pub mod password;
 pub mod staff;
 pub mod time;
 pub mod vacancy;
 
-pub use ids::{StaffId, VacancyId};
+pub use ids::{ApplicationId, StaffId, VacancyId};
 pub use vacancy::{SalaryBand, VacancyDetail, VacancySummary};

@@ -5,6 +5,7 @@
 //! Pages that applicants use must work with JavaScript off, so their routes render with
 //! `SsrMode::Async` (the whole page arrives as HTML, with no streamed `<template>` to swap).
 
+pub mod apply;
 pub mod audit;
 pub mod careers;
 pub mod components;

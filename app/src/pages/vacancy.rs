@@ -40,9 +40,13 @@ fn VacancyAdvert(detail: VacancyDetail) -> impl IntoView {
     let closing = s.closing_text();
     let salary = s.salary.describe();
     let posts = detail.posts.to_string();
+    let apply = format!("/vacancies/{}/apply", s.id);
     let status = if detail.open_for_applications {
-        view! { <p class="body">"Applications close on " <strong>{closing.clone()}</strong> "."</p> }
-            .into_any()
+        view! {
+            <p class="body">"Applications close on " <strong>{closing.clone()}</strong> "."</p>
+            <p class="body"><a class="button" href=apply.clone()>"Apply for this job"</a></p>
+        }
+        .into_any()
     } else {
         view! {
             <div class="inset-text">

@@ -23,6 +23,8 @@ pub struct NewMessage {
     pub body: String,
     /// The staff account it concerns, if any.
     pub staff: Option<Uuid>,
+    /// The application it concerns, if any (it is deleted with the application).
+    pub application: Option<Uuid>,
 }
 
 impl std::fmt::Debug for NewMessage {
@@ -60,10 +62,10 @@ impl std::fmt::Debug for Claimed {
 /// Database failure, or a value the schema refuses.
 #[tracing::instrument(skip_all)]
 pub async fn insert(conn: Conn<'_>, m: &NewMessage, now: DateTime<Utc>) -> Result<(), DbError> {
-    const SQL: &str = "INSERT INTO mail_outbox (id, created_at, purpose, to_addr, subject, body_text, staff_id, next_attempt_at) \
-                       VALUES ($1, $2, $3, $4, $5, $6, $7, $2)";
+    const SQL: &str = "INSERT INTO mail_outbox (id, created_at, purpose, to_addr, subject, body_text, staff_id, application_id, next_attempt_at) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $2)";
     on_conn!(conn, c => sqlx::query(SQL)
-        .bind(m.id).bind(now).bind(m.purpose).bind(&m.to).bind(&m.subject).bind(&m.body).bind(m.staff)
+        .bind(m.id).bind(now).bind(m.purpose).bind(&m.to).bind(&m.subject).bind(&m.body).bind(m.staff).bind(m.application)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

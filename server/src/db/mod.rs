@@ -13,6 +13,7 @@
 //!
 //! Nothing outside `server` sees a pool or a row type.
 
+pub mod applications;
 pub mod audit;
 pub mod keys;
 pub mod mail;
@@ -221,11 +222,17 @@ impl Database {
 
     /// Starts a transaction.
     ///
+    /// On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken at the start. A deferred
+    /// transaction that reads and then writes cannot wait for another writer (SQLite answers
+    /// "database is locked" at once, whatever the busy timeout), so two simultaneous sends of
+    /// one application would fail instead of one waiting for the other. Readers outside
+    /// transactions are not blocked (WAL).
+    ///
     /// # Errors
     /// The database is unreachable.
     pub async fn begin(&self) -> Result<Tx, DbError> {
         Ok(match self {
-            Self::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Self::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Self::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }

@@ -10,6 +10,7 @@
 //! and never logs document names or contents.
 
 pub mod crypto;
+pub mod sniff;
 
 pub use crypto::random_bytes;
 
@@ -186,6 +187,54 @@ impl Documents {
                 // expires; the object itself was never completed, so nothing is readable.
                 let _ = writer.abort().await;
                 Err(e)
+            }
+        }
+    }
+
+    /// Like [`Documents::put`], but judges the file by its content as it streams in (see
+    /// [`sniff`]): an oversize file is cut off at the limit, and a file that turns out not to
+    /// be an accepted document is deleted again, so a refusal leaves nothing stored.
+    ///
+    /// # Errors
+    /// As [`Documents::put`]. A refused file is `Ok(Err(refusal))`.
+    pub async fn put_checked<S>(
+        &self,
+        application: Uuid,
+        source: S,
+        limit: u64,
+    ) -> Result<Result<(DocumentRef, u64, sniff::DocKind), sniff::Refusal>, DocumentError>
+    where
+        S: Stream<Item = Result<Bytes, std::io::Error>> + Send,
+    {
+        let inspector = std::sync::Mutex::new(sniff::Inspector::new(limit));
+        let refused = std::sync::Mutex::new(None);
+        let checked = source.map(|piece| {
+            let piece = piece?;
+            let mut guard = inspector.lock().map_err(|_| std::io::Error::other("inspector"))?;
+            match guard.feed(&piece) {
+                Ok(()) => Ok(piece),
+                Err(refusal) => {
+                    if let Ok(mut r) = refused.lock() {
+                        *r = Some(refusal);
+                    }
+                    Err(std::io::Error::other("refused"))
+                }
+            }
+        });
+        let stored = self.put(application, checked).await;
+        if let Some(refusal) = refused.into_inner().ok().flatten() {
+            return Ok(Err(refusal));
+        }
+        let (doc, size) = stored?;
+        let verdict = inspector
+            .into_inner()
+            .map_err(|_| DocumentError::Source(std::io::Error::other("inspector")))?
+            .finish();
+        match verdict {
+            Ok(kind) => Ok(Ok((doc, size, kind))),
+            Err(refusal) => {
+                self.delete(doc).await?;
+                Ok(Err(refusal))
             }
         }
     }

@@ -4,6 +4,7 @@
 //! Services reach pages and server functions as Leptos context, provided on both the render
 //! path and the server-function path from one closure, so the two can never disagree.
 
+mod applying;
 mod csrf;
 mod headers;
 mod health;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub staff_admin: crate::staff_admin::StaffAdmin,
     /// Second factors.
     pub second_factors: crate::auth::second_factor::SecondFactors,
+    /// The application journey (for the resume link).
+    pub applying: crate::applying::StoreApplying,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -79,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/users/{id}/reset-two-factor", post(users::reset_two_factor))
         .route("/staff/users/{id}/deactivate", post(users::deactivate))
         .route("/staff/settings/two-factor", post(users::require_two_factor))
+        .route("/apply/resume/{token}", get(applying::resume))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             app::shell(shell_options.clone())
         })
@@ -87,6 +91,10 @@ pub fn router(state: AppState) -> Router {
             app::shell,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), staff::resolve_actor))
+        .layer(middleware::from_fn_with_state(
+            applying::BodyLimits::new(state.config.applying.upload_limit),
+            applying::limit_bodies,
+        ))
         .layer(middleware::from_fn_with_state(own, csrf::same_origin_only))
         .layer(middleware::from_fn_with_state(behind_tls, headers::security_headers))
         .layer(middleware::from_fn(trace::log_request))

@@ -30,7 +30,7 @@ async fn admin(app: &TestApp) -> (StaffId, String) {
 }
 
 /// Waits for the dispatcher to deliver a message to `to` and returns its decoded text.
-async fn mail_to(app: &TestApp, to: &str) -> String {
+pub(super) async fn mail_to(app: &TestApp, to: &str) -> String {
     for _ in 0..100 {
         if let Ok(entries) = std::fs::read_dir(app.outbox_dir()) {
             for entry in entries.flatten() {
@@ -48,7 +48,7 @@ async fn mail_to(app: &TestApp, to: &str) -> String {
 }
 
 /// Enough quoted-printable decoding to read a link back (soft breaks and `=XX`).
-fn decode_quoted_printable(text: &str) -> String {
+pub(super) fn decode_quoted_printable(text: &str) -> String {
     if !text.contains("quoted-printable") {
         return text.to_owned();
     }
@@ -497,6 +497,7 @@ fn message(to: &str) -> NewMessage {
         subject: "Hello".into(),
         body: "A body with a link https://example.org/x".into(),
         staff: None,
+        application: None,
     }
 }
 

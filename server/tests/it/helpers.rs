@@ -114,6 +114,7 @@ pub struct TestApp {
     pub base: String,
     pub db_url: String,
     pub db: Database,
+    pub documents: server::documents::Documents,
     pub clock: Arc<TestClock>,
     pub client: reqwest::Client,
     _test_db: TestDb,
@@ -134,6 +135,7 @@ impl TestApp {
         let app = Application::build_with_clock(config, clock.clone()).await.expect("build app");
         let base = format!("http://{}", app.address());
         let db = app.database();
+        let documents = app.documents();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
@@ -143,7 +145,17 @@ impl TestApp {
             .build()
             .expect("client");
         let db_url = test_db.url.clone();
-        Self { base, db_url, db, clock, client, _test_db: test_db, _data: data, _stop: stop }
+        Self {
+            base,
+            db_url,
+            db,
+            documents,
+            clock,
+            client,
+            _test_db: test_db,
+            _data: data,
+            _stop: stop,
+        }
     }
 
     /// Where this instance's mail is delivered (development default: `.eml` files).

@@ -4,6 +4,7 @@
 //! - `documents`: encrypted document storage over a real database and an in-memory store.
 //! - `staff`: staff accounts, sessions and the audit log, on both backends.
 //! - `access`: the access matrix, every route by every kind of actor.
+//! - `applying`: the application journey, bad input, uploads, monitoring kept apart.
 //! - `accounts`: user management, invitations by email, the mail outbox and second factors.
 //! - `signin`: staff sign-in, sign-out and sessions over HTTP.
 //! - `http`: the whole application started in-process on port 0 and driven over HTTP.
@@ -18,6 +19,7 @@
 mod helpers;
 mod access;
 mod accounts;
+mod applying;
 mod conformance;
 mod documents;
 mod http;

@@ -1,0 +1,121 @@
+//! The documented list of every setting: the README table, `.env.example` and `server config`
+//! follow it (a test keeps them in step).
+
+use super::SettingDoc;
+
+pub(super) const DOCS: &[SettingDoc] = &[
+    SettingDoc {
+        env: "SHORTLIST_MODE",
+        toml: "mode",
+        default: "development",
+        meaning: "`development` or `production`. Production refuses to start without explicit secrets and an https public URL.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_LISTEN",
+        toml: "listen",
+        default: "127.0.0.1:3000",
+        meaning: "Address and port to listen on (port 0 picks a free one).",
+    },
+    SettingDoc {
+        env: "SHORTLIST_PUBLIC_URL",
+        toml: "public_url",
+        default: "http://<listen>",
+        meaning: "The address people use. `https://` turns on HSTS and secure cookies.",
+    },
+    SettingDoc {
+        env: "DATABASE_URL",
+        toml: "database_url",
+        default: "sqlite://<data_dir>/shortlist.db",
+        meaning: "`sqlite://path` (created if missing) or `postgres://user@host/db`.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_DATABASE_MAX_CONNECTIONS",
+        toml: "database_max_connections",
+        default: "10",
+        meaning: "Pool size per instance.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_DOCUMENTS_URL",
+        toml: "documents_url",
+        default: "file://<data_dir>/documents",
+        meaning: "Document storage: `file://dir`, `s3://bucket/prefix` (credentials from the standard `AWS_*` variables), or `memory://` (tests only; refused in production).",
+    },
+    SettingDoc {
+        env: "SHORTLIST_MASTER_KEY",
+        toml: "master_key",
+        default: "development: generated into <data_dir>/secrets.toml",
+        meaning: "Base64 of 32 random bytes (`openssl rand -base64 32`). Wraps every application's document key. Required in production.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_COOKIE_SECRET",
+        toml: "cookie_secret",
+        default: "development: generated into <data_dir>/secrets.toml",
+        meaning: "Base64 of at least 32 random bytes. Signs session and CSRF cookies (staff sign-in builds on it). Required in production.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_ORGANISATION_NAME",
+        toml: "organisation_name",
+        default: "Shortlist demo employer",
+        meaning: "The employer's name shown on public pages.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_SITE_ROOT",
+        toml: "site_root",
+        default: "$LEPTOS_SITE_ROOT or target/site",
+        meaning: "Directory of the built site (wasm, JS, CSS).",
+    },
+    SettingDoc {
+        env: "SHORTLIST_DATA_DIR",
+        toml: "data_dir",
+        default: "./data",
+        meaning: "Local data: SQLite file, documents, generated development secrets.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_LOG",
+        toml: "log",
+        default: "info",
+        meaning: "Log filter (`tracing` syntax, e.g. `server=debug,info`).",
+    },
+    SettingDoc {
+        env: "SHORTLIST_LOG_FORMAT",
+        toml: "log_format",
+        default: "text",
+        meaning: "`text` or `json`.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_MAIL_URL",
+        toml: "mail_url",
+        default: "development: file://<data_dir>/outbox",
+        meaning: "Where mail goes: `smtps://user:pass@host:465` or `smtp://user:pass@host:587?tls=required` (SMTP relay), or `file://dir` (one `.eml` file per message). Required in production, where plain-text SMTP to another host is refused.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_MAIL_FROM",
+        toml: "mail_from",
+        default: "Shortlist <no-reply@<public_url host>>",
+        meaning: "The `From` address of every message.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_EO_KEY",
+        toml: "eo_key",
+        default: "development: derived from the master key",
+        meaning: "Base64 of 32 random bytes, different from the master key. Makes the pseudonyms that key equal-opportunities answers; keep it apart from database backups. Required in production.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_UPLOAD_LIMIT_MB",
+        toml: "upload_limit_mb",
+        default: "10",
+        meaning: "The largest CV an applicant may upload, in megabytes (1 to 50).",
+    },
+    SettingDoc {
+        env: "SHORTLIST_RESERVE_LIST_MONTHS",
+        toml: "reserve_list_months",
+        default: "12",
+        meaning: "How long a reserve-list consent lasts, in months (1 to 24).",
+    },
+    SettingDoc {
+        env: "SHORTLIST_CONFIG",
+        toml: "-",
+        default: "none",
+        meaning: "Path of an optional TOML file with any of the keys above.",
+    },
+];
