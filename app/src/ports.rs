@@ -185,6 +185,55 @@ pub trait Applying: Send + Sync {
     ) -> Result<crate::domain::application::Reference, AppError>;
 }
 
+/// The applicant portal, for the holder of a portal link (its secret travels in an HttpOnly
+/// cookie set when the emailed link is opened). A missing, wrong, expired or revoked secret is
+/// `SignInRequired`; an application that is not the link holder's is `NotFound`, exactly like
+/// an unknown one.
+#[async_trait]
+pub trait Portal: Send + Sync {
+    /// Emails a new portal link to `email` if any application has been sent from it. The
+    /// answer is the same whether or not the address is known; only a malformed address is a
+    /// `Validation` error.
+    async fn request_link(&self, email: &str, now: DateTime<Utc>) -> Result<(), AppError>;
+
+    /// Everything the portal shows.
+    async fn view(
+        &self,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::portal::PortalView, AppError>;
+
+    /// Withdraws a sent application. Withdrawing one already withdrawn changes nothing.
+    async fn withdraw(
+        &self,
+        secret: &str,
+        application: crate::domain::ApplicationId,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError>;
+
+    /// Gives (`true`) or withdraws (`false`) the reserve-list consent of one application.
+    async fn set_reserve_list(
+        &self,
+        secret: &str,
+        application: crate::domain::ApplicationId,
+        give: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError>;
+
+    /// Corrects the person's contact details on every one of their applications. A changed
+    /// address revokes every portal link of the old one (this one included) and tells both
+    /// addresses; the answer is whether the address changed (the caller then signs out).
+    async fn correct_contact(
+        &self,
+        secret: &str,
+        input: crate::domain::application::AboutYouInput,
+        now: DateTime<Utc>,
+    ) -> Result<bool, AppError>;
+
+    /// Ends this portal link at once.
+    async fn sign_out(&self, secret: &str, now: DateTime<Utc>) -> Result<(), AppError>;
+}
+
 /// Everything a server function may use, provided as Leptos context by the server.
 #[derive(Clone)]
 pub struct Services {
@@ -200,6 +249,8 @@ pub struct Services {
     pub two_factor: Arc<dyn TwoFactor>,
     /// The application journey.
     pub applying: Arc<dyn Applying>,
+    /// The applicant portal.
+    pub portal: Arc<dyn Portal>,
     /// The clock every rule reads.
     pub clock: Arc<dyn Clock>,
     /// Whether cookies must be `Secure` (Shortlist is reached over TLS).

@@ -8,6 +8,7 @@ use crate::pages::{
     audit::AuditPage,
     careers::CareersPage,
     not_found::NotFound,
+    portal::{ContactPage, PortalPage, PortalSignInPage, WithdrawPage},
     staff::{SetPasswordPage, SignInPage, StaffHomePage},
     two_factor::{SignInCodePage, TwoFactorPage},
     users::{AccountPage, InvitePage, UsersPage},
@@ -104,6 +105,22 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("apply"), ParamSegment("id"), ParamSegment("step"))
                             view=StepPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("portal") view=PortalPage ssr=SsrMode::Async/>
+                        <Route
+                            path=(StaticSegment("portal"), StaticSegment("sign-in"))
+                            view=PortalSignInPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("portal"), StaticSegment("contact"))
+                            view=ContactPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("portal"), StaticSegment("withdraw"), ParamSegment("id"))
+                            view=WithdrawPage
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("staff") view=StaffHomePage ssr=SsrMode::Async/>

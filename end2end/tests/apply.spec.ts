@@ -200,7 +200,61 @@ async function journey(page: Page, js: boolean, email: string) {
   const receipt = await mailTo(email, 'Application received');
   expect(receipt).toContain(`Subject: Application received: ${reference}`);
   expect(receipt).toContain('Dear Ada <b>Lovelace</b>');
+  await portal(page, go, js, email, receipt, reference);
   expect(errors).toEqual([]);
+}
+
+/** The applicant portal, reached from the receipt: see the application, stop the reserve
+ *  list with one action, withdraw (after confirming), sign out, and ask for a new link. */
+async function portal(page: Page, go: Driver, js: boolean, email: string, receipt: string, reference: string) {
+  const scan = async () => {
+    if (js) await expectAccessible(page);
+  };
+  const link = receipt.match(/https?:\/\/\S+\/portal\/open\/[A-Za-z0-9_-]{43}/)?.[0];
+  expect(link, receipt).toBeTruthy();
+  await page.goto(new URL(link!).pathname);
+  await expect(page).toHaveURL('/portal');
+  if (js) await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Your applications' })).toBeVisible();
+  const card = page.getByRole('region', { name: 'Senior Data Protection Officer' });
+  await expect(card).toContainText(reference);
+  await expect(card).toContainText('Received: we are considering your application');
+  await expect(card).toContainText(/Kept for other jobs\s*Yes/);
+  await expect(page.getByText('Ada <b>Lovelace</b>')).toBeVisible();
+  await scan();
+
+  await go.press('Stop keeping this application for other jobs');
+  await expect(page.getByText('We will no longer keep your application for other jobs.')).toBeVisible();
+  await expect(card).toContainText(/Kept for other jobs\s*No/);
+  await scan();
+
+  if (js) await page.getByRole('link', { name: /Withdraw this application/ }).click();
+  else {
+    await tabTo(page, page.getByRole('link', { name: /Withdraw this application/ }));
+    await page.keyboard.press('Enter');
+  }
+  await expect(page.getByRole('heading', { level: 1, name: 'Are you sure you want to withdraw your application?' })).toBeVisible();
+  await scan();
+  await go.press('Withdraw application');
+  await expect(page.getByText('Your application has been withdrawn.')).toBeVisible();
+  await expect(card).toContainText('Withdrawn by you');
+  await scan();
+
+  await go.press('Sign out');
+  await expect(page).toHaveURL(/\/portal\/sign-in\?signed-out=1/);
+  await page.goto('/portal');
+  await expect(page.getByRole('heading', { name: 'Your link has ended' })).toBeVisible();
+  await page.goto('/portal/sign-in');
+  if (js) await hydrated(page);
+  await go.fill('Email address', 'not an address');
+  await go.press('Send me a link');
+  await expect(page).toHaveTitle(/^Error: Get a link to your applications/);
+  await scan();
+  await go.fill('Email address', email);
+  await go.press('Send me a link');
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await scan();
+  await mailTo(email, 'Subject: Your link to your applications');
 }
 
 test('an applicant applies with JavaScript on, every page and error state accessible', async ({ browser }) => {

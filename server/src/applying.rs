@@ -163,6 +163,7 @@ impl StoreApplying {
         title: &str,
         id: ApplicationId,
         reference: &Reference,
+        portal_link: &str,
     ) -> NewMessage {
         NewMessage {
             id: Uuid::new_v4(),
@@ -174,7 +175,11 @@ impl StoreApplying {
                  Thank you for applying for {title} at {org}.\n\n\
                  Your reference is {reference}. Quote it if you contact us about your application.\n\n\
                  We will email you when there is news. Selectors never see your equal \
-                 opportunities answers.\n",
+                 opportunities answers.\n\n\
+                 To see your applications, withdraw one, correct your contact details or change \
+                 whether we may keep your application for other jobs, use this link (it works for \
+                 {days} days; you can ask for a new one on our careers pages):\n\n{portal_link}\n",
+                days = app::domain::portal::LINK_DAYS,
                 org = self.settings.organisation,
             ),
             staff: None,
@@ -219,7 +224,8 @@ impl StoreApplying {
             },
             PageInput::Eligibility(raw) => match raw.validate(today) {
                 Err(p) => {
-                    return Self::keep_pending(tx, id, PendingInput::Eligibility(raw), p, now).await;
+                    return Self::keep_pending(tx, id, PendingInput::Eligibility(raw), p, now)
+                        .await;
                 }
                 Ok(e) => {
                     applications::apply(tx.conn(), app_id, &Change::Eligibility(&e), now)
@@ -267,7 +273,8 @@ impl StoreApplying {
             },
             PageInput::Adjustments(raw) => match raw.validate() {
                 Err(p) => {
-                    return Self::keep_pending(tx, id, PendingInput::Adjustments(raw), p, now).await;
+                    return Self::keep_pending(tx, id, PendingInput::Adjustments(raw), p, now)
+                        .await;
                 }
                 Ok((needed, details)) => {
                     applications::apply(
@@ -663,7 +670,12 @@ impl Applying for StoreApplying {
         }
         let email = row.email.clone().unwrap_or_default();
         let name = row.preferred_name.clone().or(row.full_name.clone()).unwrap_or_default();
-        let mail = self.receipt_mail(&email, &name, &view.vacancy_title, id, &reference);
+        let portal_link =
+            crate::portal::issue_link(tx.conn(), &self.settings.public_url, &email, now)
+                .await
+                .map_err(internal)?;
+        let mail =
+            self.receipt_mail(&email, &name, &view.vacancy_title, id, &reference, &portal_link);
         self.outbox.store(tx.conn(), &mail, now).await.map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         self.outbox.wake();

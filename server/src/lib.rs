@@ -19,6 +19,7 @@ pub mod documents;
 pub mod http;
 pub mod mail;
 pub mod monitoring;
+pub mod portal;
 pub mod seed;
 pub mod staff_admin;
 pub mod startup;

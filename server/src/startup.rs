@@ -76,6 +76,15 @@ impl Application {
                 reserve_list_months: config.applying.reserve_list_months,
             },
         );
+        let portal = crate::portal::StorePortal::new(
+            db.clone(),
+            outbox.clone(),
+            crate::portal::PortalSettings {
+                public_url: config.public_url.clone(),
+                organisation: config.organisation_name.clone(),
+                reserve_list_months: config.applying.reserve_list_months,
+            },
+        );
         let staff_admin = StaffAdmin::new(
             db.clone(),
             outbox,
@@ -89,6 +98,7 @@ impl Application {
             staff_directory: Arc::new(StoreStaffDirectory::new(db.clone(), second_factors.clone())),
             two_factor: Arc::new(StoreTwoFactor::new(db.clone(), second_factors.clone())),
             applying: Arc::new(applying.clone()),
+            portal: Arc::new(portal.clone()),
             clock,
             organisation_name: Arc::from(config.organisation_name.as_str()),
             secure_cookies: config.behind_tls(),
@@ -113,6 +123,7 @@ impl Application {
             staff_admin,
             second_factors,
             applying,
+            portal,
         };
         Ok(Self { listener, router: router(state), address, db, documents, dispatcher })
     }

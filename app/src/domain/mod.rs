@@ -10,6 +10,7 @@ pub mod audit;
 pub mod ids;
 pub mod monitoring;
 pub mod password;
+pub mod portal;
 pub mod staff;
 pub mod time;
 pub mod vacancy;

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod careers;
 pub mod components;
 pub mod not_found;
+pub mod portal;
 pub mod staff;
 pub mod two_factor;
 pub mod users;

@@ -17,6 +17,7 @@ pub mod applications;
 pub mod audit;
 pub mod keys;
 pub mod mail;
+pub mod portal;
 pub mod second_factor;
 pub mod sessions;
 pub mod staff;

@@ -1,5 +1,5 @@
-//! The application journey at the HTTP edge: the emailed resume link, and the request-size
-//! limits that keep any one request from filling memory.
+//! The applicant's side at the HTTP edge: the emailed resume and portal links, and the
+//! request-size limits that keep any one request from filling memory.
 //!
 //! The journey's pages and forms are Leptos pages and server functions (`app::pages::apply`);
 //! only what needs a plain handler lives here. Nothing here logs a token or a path with one.
@@ -28,6 +28,31 @@ pub(super) async fn resume(State(state): State<AppState>, Path(token): Path<Stri
             res
         }
         Ok(None) => Redirect::to("/apply/link-not-valid").into_response(),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
+
+/// `GET /portal/open/{token}`: the emailed portal link. Gives this browser the link's secret in
+/// an HttpOnly cookie for as long as the link lives, then opens the portal without the secret
+/// in the address bar (so it does not linger in history or reach a `Referer`). A dead link
+/// lands on the page that sends a new one, saying why.
+pub(super) async fn open_portal(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Response {
+    let now = state.services.clock.now();
+    match state.portal.is_live(&token, now).await {
+        Ok(Some(until)) => {
+            let mut res = Redirect::to("/portal").into_response();
+            let max_age = (until - now).num_seconds().max(0);
+            let cookie =
+                app::pages::portal::secret_cookie(&token, max_age, state.config.behind_tls());
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                res.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            res
+        }
+        Ok(None) => Redirect::to("/portal/sign-in?link=expired").into_response(),
         Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
 }

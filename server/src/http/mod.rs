@@ -46,6 +46,8 @@ pub struct AppState {
     pub second_factors: crate::auth::second_factor::SecondFactors,
     /// The application journey (for the resume link).
     pub applying: crate::applying::StoreApplying,
+    /// The applicant portal (for the emailed portal link).
+    pub portal: crate::portal::StorePortal,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -83,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/users/{id}/deactivate", post(users::deactivate))
         .route("/staff/settings/two-factor", post(users::require_two_factor))
         .route("/apply/resume/{token}", get(applying::resume))
+        .route("/portal/open/{token}", get(applying::open_portal))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             app::shell(shell_options.clone())
         })

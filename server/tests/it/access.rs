@@ -72,8 +72,31 @@ fn rows(v: VacancyId) -> Vec<(&'static str, &'static str, String, &'static str)>
         ("POST", "/staff/sign-in/code", "code=123456".into(), "YYYYYYY"),
         // The application journey: anyone may start one for an open vacancy; everything else
         // needs the draft's own cookie, which no staff member has (not found for all). The CV
-        // upload takes only multipart bodies (a form body is malformed for everyone).
+        // upload is sent as the browser sends it, multipart.
         ("POST", "/api/apply-start", format!("vacancy={v}"), "YYYYYYY"),
+        // The applicant portal: anyone may ask for a link (the answer reveals nothing);
+        // everything else needs a portal link's cookie, which a staff session is not.
+        ("POST", "/api/portal-request-link", "email=someone@example.org".into(), "YYYYYYY"),
+        ("GET", "/portal/sign-in", String::new(), "YYYYYYY"),
+        ("GET", "/portal/open/not-a-live-link", String::new(), "YYYYYYY"),
+        ("POST", "/api/portal", String::new(), "sssssss"),
+        ("POST", "/api/portal-withdraw", format!("application={}", Uuid::nil()), "sssssss"),
+        (
+            "POST",
+            "/api/portal-reserve-list",
+            format!("application={}&give=yes", Uuid::nil()),
+            "sssssss",
+        ),
+        (
+            "POST",
+            "/api/portal-contact",
+            "full_name=A&email=a%40b.co&contact_method=email".into(),
+            "sssssss",
+        ),
+        ("POST", "/api/portal-sign-out", String::new(), "YYYYYYY"),
+        ("GET", "/portal", String::new(), "sssssss"),
+        ("GET", "/portal/contact", String::new(), "sssssss"),
+        ("GET", "/portal/withdraw/00000000-0000-0000-0000-000000000000", String::new(), "sssssss"),
         ("GET", "/vacancies/{v}/apply", String::new(), "YYYYYYY"),
         ("POST", "/api/application", format!("application={}", Uuid::nil()), "NNNNNNN"),
         ("POST", "/api/apply-about-you", format!("application={}", Uuid::nil()), "NNNNNNN"),

@@ -5,6 +5,7 @@
 //! - `staff`: staff accounts, sessions and the audit log, on both backends.
 //! - `access`: the access matrix, every route by every kind of actor.
 //! - `applying`: the application journey, bad input, uploads, monitoring kept apart.
+//! - `portal`: the applicant portal: links, withdrawing, consents, contact corrections.
 //! - `accounts`: user management, invitations by email, the mail outbox and second factors.
 //! - `signin`: staff sign-in, sign-out and sessions over HTTP.
 //! - `http`: the whole application started in-process on port 0 and driven over HTTP.
@@ -23,5 +24,6 @@ mod applying;
 mod conformance;
 mod documents;
 mod http;
+mod portal;
 mod signin;
 mod staff;

@@ -12,8 +12,8 @@
 //! application id in a form on its own: a wrong or missing secret is "page not found".
 
 mod check;
-mod fields;
-mod steps;
+pub(crate) mod fields;
+pub(crate) mod steps;
 
 use super::components::{ErrorPage, set_status};
 use crate::domain::application::{ApplicationView, Step};

@@ -17,7 +17,7 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 /// The problems of an action's last result: field messages, or one general message.
-pub(super) fn problems_of<S>(action: ServerAction<S>) -> Problems
+pub(crate) fn problems_of<S>(action: ServerAction<S>) -> Problems
 where
     S: ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
 {

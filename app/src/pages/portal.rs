@@ -1,0 +1,443 @@
+//! The applicant portal: `/portal` (your applications), `/portal/withdraw/:id` (confirm a
+//! withdrawal), `/portal/contact` (correct contact details) and `/portal/sign-in` (send me a new
+//! link), with their server functions.
+//!
+//! The applicant is known by a portal link's secret, held in an HttpOnly cookie set when they
+//! open the emailed link (`server::http::applying::open_portal`). Every server function reads
+//! that cookie and lets the port decide; an application id in a form is never trusted on its
+//! own. Every form is a plain post that works without JavaScript (Post/Redirect/Get); outcomes
+//! travel as codes in the query (`?done=withdrawn`), never as typed text.
+//!
+//! These pages must never show equal-opportunities answers or anything staff have written.
+
+use super::apply::fields::{Radios, TextInput};
+use super::apply::steps::problems_of;
+use super::components::{ErrorPage, SuccessBanner, SummaryRow};
+use crate::domain::ApplicationId;
+use crate::domain::portal::{PortalApplication, PortalView};
+use crate::domain::time::{format_uk_date, format_uk_datetime};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The portal cookie's name (`__Host-` prefixed over TLS).
+#[must_use]
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-shortlist-portal" } else { "shortlist-portal" }
+}
+
+/// The `Set-Cookie` value that gives this browser a portal link's secret: HttpOnly,
+/// `SameSite=Lax` (sent when the applicant follows the emailed link), until the link expires.
+#[must_use]
+pub fn secret_cookie(secret: &str, max_age_seconds: i64, secure: bool) -> String {
+    format!(
+        "{}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{}",
+        cookie_name(secure),
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use crate::error::AppError;
+    use crate::ports::{Services, request_cookie, services};
+
+    /// The services and this browser's portal secret; no cookie is `SignInRequired`.
+    pub fn holder() -> Result<(Services, String), AppError> {
+        let services = services()?;
+        let secret = request_cookie(super::cookie_name(services.secure_cookies))
+            .ok_or(AppError::SignInRequired)?;
+        Ok((services, secret))
+    }
+
+    /// An application id from a form; a malformed one is "not found", like someone else's.
+    pub fn application(raw: &str) -> Result<crate::domain::ApplicationId, AppError> {
+        raw.parse().map_err(|_| AppError::NotFound)
+    }
+}
+
+/// Everything the portal shows, for the holder of a live portal link.
+#[server(prefix = "/api", endpoint = "portal")]
+pub async fn load_portal() -> Result<PortalView, AppError> {
+    // Authorisation: the portal link's secret, checked by the port.
+    let (services, secret) = server::holder()?;
+    services.portal.view(&secret, services.clock.now()).await
+}
+
+/// "Send me a new link": the same answer whether or not the address is known.
+#[server(prefix = "/api", endpoint = "portal-request-link")]
+pub async fn request_portal_link(email: Option<String>) -> Result<(), AppError> {
+    // Authorisation: none; anyone may ask, and learns nothing from the answer.
+    let services = crate::ports::services()?;
+    services.portal.request_link(&email.unwrap_or_default(), services.clock.now()).await?;
+    leptos_axum::redirect("/portal/sign-in?sent=1");
+    Ok(())
+}
+
+/// Withdraws one of the holder's applications.
+#[server(prefix = "/api", endpoint = "portal-withdraw")]
+pub async fn withdraw_application(application: String) -> Result<(), AppError> {
+    // Authorisation: the portal secret, and the application must be the holder's (port).
+    let (services, secret) = server::holder()?;
+    let id = server::application(&application)?;
+    services.portal.withdraw(&secret, id, services.clock.now()).await?;
+    leptos_axum::redirect("/portal?done=withdrawn");
+    Ok(())
+}
+
+/// Gives or withdraws the reserve-list consent of one of the holder's applications.
+#[server(prefix = "/api", endpoint = "portal-reserve-list")]
+pub async fn set_reserve_list(application: String, give: Option<String>) -> Result<(), AppError> {
+    // Authorisation: the portal secret, and the application must be the holder's (port).
+    let (services, secret) = server::holder()?;
+    let id = server::application(&application)?;
+    let give = give.as_deref() == Some("yes");
+    services.portal.set_reserve_list(&secret, id, give, services.clock.now()).await?;
+    leptos_axum::redirect(if give {
+        "/portal?done=reserve-given"
+    } else {
+        "/portal?done=reserve-withdrawn"
+    });
+    Ok(())
+}
+
+/// Corrects the holder's contact details on all their applications. A new email address
+/// ends this portal link (a new one is sent to the new address).
+#[server(prefix = "/api", endpoint = "portal-contact")]
+pub async fn correct_contact(
+    full_name: Option<String>,
+    preferred_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    contact_method: Option<String>,
+) -> Result<(), AppError> {
+    // Authorisation: the portal secret, checked by the port.
+    let (services, secret) = server::holder()?;
+    let input = crate::domain::application::AboutYouInput {
+        full_name: full_name.unwrap_or_default(),
+        preferred_name: preferred_name.unwrap_or_default(),
+        email: email.unwrap_or_default(),
+        phone: phone.unwrap_or_default(),
+        contact_method: contact_method.unwrap_or_default(),
+    };
+    let moved = services.portal.correct_contact(&secret, input, services.clock.now()).await?;
+    if moved {
+        crate::ports::set_cookie(&secret_cookie("", 0, services.secure_cookies));
+        leptos_axum::redirect("/portal/sign-in?moved=1");
+    } else {
+        leptos_axum::redirect("/portal?done=contact");
+    }
+    Ok(())
+}
+
+/// Signs out of the portal: the link stops working at once.
+#[server(prefix = "/api", endpoint = "portal-sign-out")]
+pub async fn portal_sign_out() -> Result<(), AppError> {
+    // Authorisation: only the holder's own link is ended; none needed beyond the cookie.
+    let services = crate::ports::services()?;
+    if let Some(secret) = crate::ports::request_cookie(cookie_name(services.secure_cookies)) {
+        services.portal.sign_out(&secret, services.clock.now()).await?;
+    }
+    crate::ports::set_cookie(&secret_cookie("", 0, services.secure_cookies));
+    leptos_axum::redirect("/portal/sign-in?signed-out=1");
+    Ok(())
+}
+
+/// Loads the portal and renders `page` with it, or the right error page (a dead or missing
+/// link sends the applicant to the page that sends a new one).
+fn with_portal<F, V>(page: F) -> impl IntoView
+where
+    F: Fn(PortalView) -> V + Send + Sync + Clone + 'static,
+    V: IntoView + 'static,
+{
+    let data = Resource::new(|| (), |()| load_portal());
+    view! {
+        <Suspense fallback=|| view! { <p class="body">"Loading…"</p> }>
+            {move || {
+                let page = page.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(portal) => page(portal).into_any(),
+                        Err(AppError::SignInRequired) => view! { <LinkEnded/> }.into_any(),
+                        Err(error) => view! { <ErrorPage error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LinkEnded() -> impl IntoView {
+    super::components::set_status(401);
+    view! {
+        <leptos_meta::Title text="Your link has ended"/>
+        <h1 class="heading-l">"Your link has ended"</h1>
+        <p class="body">"Links to your applications work for 7 days, and end when you sign out or change your email address."</p>
+        <p class="body"><a class="link" href="/portal/sign-in">"Get a new link by email"</a></p>
+    }
+}
+
+/// `/portal`: the applicant's applications.
+#[component]
+pub fn PortalPage() -> impl IntoView {
+    with_portal(|portal| view! { <PortalContent portal/> })
+}
+
+fn banner_for(code: &str) -> Option<&'static str> {
+    match code {
+        "withdrawn" => Some("Your application has been withdrawn."),
+        "reserve-given" => Some("We will keep your application for other jobs."),
+        "reserve-withdrawn" => Some("We will no longer keep your application for other jobs."),
+        "contact" => Some("Your contact details have been updated."),
+        _ => None,
+    }
+}
+
+#[component]
+fn PortalContent(portal: PortalView) -> impl IntoView {
+    let query = use_query_map();
+    let banner = query.read_untracked().get("done").as_deref().and_then(banner_for);
+    let sign_out = ServerAction::<PortalSignOut>::new();
+    let c = portal.contact.clone();
+    let wording = portal.reserve_list_wording.clone();
+    view! {
+        <leptos_meta::Title text="Your applications"/>
+        {banner.map(|text| view! { <SuccessBanner text/> })}
+        <span class="caption-l">{portal.organisation.clone()}</span>
+        <h1 class="heading-l">"Your applications"</h1>
+        {if portal.applications.is_empty() {
+            view! { <p class="body">"There are no applications from this email address."</p> }.into_any()
+        } else {
+            portal.applications.iter().cloned()
+                .map(|a| view! { <ApplicationCard app=a wording=wording.clone()/> })
+                .collect_view().into_any()
+        }}
+        <h2 class="heading-m" id="contact">"Your contact details"</h2>
+        <dl class="summary-list">
+            <SummaryRow key="Full name" value=c.full_name.clone()/>
+            <SummaryRow key="Preferred name" value=if c.preferred_name.is_empty() { "None given".to_owned() } else { c.preferred_name.clone() }/>
+            <SummaryRow key="Email address" value=c.email.clone()/>
+            <SummaryRow key="Phone number" value=if c.phone.is_empty() { "None given".to_owned() } else { c.phone.clone() }/>
+            <SummaryRow key="Contact by" value=if c.contact_method == "phone" { "Phone" } else { "Email" }/>
+        </dl>
+        <p class="body"><a class="link" href="/portal/contact">"Correct your contact details"</a></p>
+        <h2 class="heading-m">"Signing out"</h2>
+        <p class="body">"This link works until " {format_uk_datetime(portal.link_expires_at)}
+            ". Sign out to end it now, for example on a shared computer."</p>
+        <ActionForm action=sign_out>
+            <button type="submit" class="button button--secondary">"Sign out"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn ApplicationCard(app: PortalApplication, wording: String) -> impl IntoView {
+    let reserve = ServerAction::<SetReserveList>::new();
+    let id = app.id.to_string();
+    let heading_id = format!("application-{}", app.reference);
+    let reserve_words = match (app.reserve_list.given_at, app.reserve_list.expires_at) {
+        (Some(given), Some(until)) => format!(
+            "Yes: you agreed on {}. It lasts until {} unless you withdraw it.",
+            format_uk_date(given),
+            format_uk_date(until)
+        ),
+        _ => "No".to_owned(),
+    };
+    let on_list = app.reserve_list.given_at.is_some();
+    let withdraw_href = format!("/portal/withdraw/{id}");
+    view! {
+        <section class="portal-application" aria-labelledby=heading_id.clone()>
+            <h2 class="heading-m" id=heading_id.clone()>{app.vacancy_title.clone()}</h2>
+            <dl class="summary-list">
+                <SummaryRow key="Reference" value=app.reference.to_string()/>
+                <SummaryRow key="Sent" value=format_uk_datetime(app.submitted_at)/>
+                <SummaryRow key="Status" value=app.status_words()/>
+                {app.withdrawn_at.map(|at| view! { <SummaryRow key="Withdrawn" value=format_uk_datetime(at)/> })}
+                <SummaryRow key="Kept for other jobs" value=reserve_words/>
+            </dl>
+            {if on_list {
+                view! {
+                    <ActionForm action=reserve>
+                        <input type="hidden" name="application" value=id.clone()/>
+                        <input type="hidden" name="give" value="no"/>
+                        <button type="submit" class="button button--secondary">
+                            "Stop keeping this application for other jobs"
+                        </button>
+                    </ActionForm>
+                }.into_any()
+            } else if app.can_join_reserve_list() {
+                view! {
+                    <details class="details">
+                        <summary class="details__summary">"Keep this application for other jobs"</summary>
+                        <div class="details__text">
+                            <p class="body">{wording.clone()}</p>
+                            <ActionForm action=reserve>
+                                <input type="hidden" name="application" value=id.clone()/>
+                                <input type="hidden" name="give" value="yes"/>
+                                <button type="submit" class="button">"I agree: keep my application"</button>
+                            </ActionForm>
+                        </div>
+                    </details>
+                }.into_any()
+            } else {
+                ().into_any()
+            }}
+            {app.can_withdraw().then(|| view! {
+                <p class="body">
+                    <a class="link" href=withdraw_href.clone()>
+                        "Withdraw this application"<span class="visually-hidden">" for " {app.vacancy_title.clone()}</span>
+                    </a>
+                </p>
+            })}
+        </section>
+    }
+}
+
+/// `/portal/withdraw/:id`: "Are you sure?" before withdrawing.
+#[component]
+pub fn WithdrawPage() -> impl IntoView {
+    let params = use_params_map();
+    let wanted = params.read_untracked().get("id").unwrap_or_default();
+    with_portal(move |portal| {
+        let found = wanted
+            .parse::<ApplicationId>()
+            .ok()
+            .and_then(|id| portal.applications.iter().find(|a| a.id == id).cloned());
+        match found {
+            Some(app) if app.can_withdraw() => view! { <WithdrawContent app/> }.into_any(),
+            Some(_) => view! {
+                <leptos_meta::Title text="Application already withdrawn"/>
+                <h1 class="heading-l">"You have already withdrawn this application"</h1>
+                <p class="body"><a class="link" href="/portal">"Back to your applications"</a></p>
+            }
+            .into_any(),
+            None => view! { <ErrorPage error=AppError::NotFound/> }.into_any(),
+        }
+    })
+}
+
+#[component]
+fn WithdrawContent(app: PortalApplication) -> impl IntoView {
+    let action = ServerAction::<WithdrawApplication>::new();
+    view! {
+        <leptos_meta::Title text="Withdraw your application"/>
+        <nav class="back-link-wrap" aria-label="Back">
+            <a class="back-link" href="/portal">"Back"</a>
+        </nav>
+        <span class="caption-l">{app.vacancy_title.clone()}</span>
+        <h1 class="heading-l">"Are you sure you want to withdraw your application?"</h1>
+        <div class="warning-text">
+            <span class="warning-text__icon" aria-hidden="true">"!"</span>
+            <strong class="warning-text__text">
+                <span class="visually-hidden">"Warning: "</span>
+                "You cannot undo this. We will stop considering you for this job."
+            </strong>
+        </div>
+        <p class="body">"We keep a withdrawn application for 6 months, then delete it, unless you have agreed that we may keep it longer for other jobs."</p>
+        <ActionForm action>
+            <input type="hidden" name="application" value=app.id.to_string()/>
+            <div class="button-group">
+                <button type="submit" class="button button--warning">"Withdraw application"</button>
+                <a class="link" href="/portal">"Cancel"</a>
+            </div>
+        </ActionForm>
+    }
+}
+
+/// `/portal/contact`: correct contact details.
+#[component]
+pub fn ContactPage() -> impl IntoView {
+    with_portal(|portal| view! { <ContactContent portal/> })
+}
+
+#[component]
+fn ContactContent(portal: PortalView) -> impl IntoView {
+    let action = ServerAction::<CorrectContact>::new();
+    let problems = problems_of(action);
+    let c = portal.contact;
+    view! {
+        <leptos_meta::Title text=move || {
+            if problems.read().is_empty() { "Your contact details".to_owned() } else { "Error: Your contact details".to_owned() }
+        }/>
+        <nav class="back-link-wrap" aria-label="Back">
+            <a class="back-link" href="/portal">"Back"</a>
+        </nav>
+        <ProblemSummary problems/>
+        <h1 class="heading-l">"Your contact details"</h1>
+        <p class="body">"Changes apply to all your applications. If you change your email address, this link ends and we send a new one to the new address."</p>
+        <ActionForm action attr:novalidate=true>
+            <TextInput id="full_name" label="Full name" value=c.full_name problems autocomplete="name"/>
+            <TextInput id="preferred_name" label="Preferred name (optional)" value=c.preferred_name problems autocomplete="nickname"/>
+            <TextInput id="email" label="Email address" value=c.email problems kind="email" autocomplete="email"/>
+            <TextInput id="phone" label="Phone number (optional)" value=c.phone problems kind="tel" autocomplete="tel"
+                width="input--width-20" hint="For international numbers include the country code"/>
+            <Radios name="contact_method" legend="How would you like us to contact you?"
+                options=vec![("email", "Email"), ("phone", "Phone")] selected=c.contact_method problems/>
+            <button type="submit" class="button">"Save changes"</button>
+        </ActionForm>
+    }
+}
+
+/// The error summary of a form's last post.
+#[component]
+fn ProblemSummary(problems: super::apply::fields::Problems) -> impl IntoView {
+    move || {
+        let list = problems.get();
+        (!list.is_empty()).then(|| {
+            view! {
+                <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+                    <h2 class="error-summary__title" id="error-summary-title">"There is a problem"</h2>
+                    <ul class="error-summary__list">
+                        {list.into_iter().map(|p| view! { <li><a href=format!("#{}", p.field)>{p.message}</a></li> }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
+}
+
+/// `/portal/sign-in`: "Get a link to your applications".
+#[component]
+pub fn PortalSignInPage() -> impl IntoView {
+    let action = ServerAction::<RequestPortalLink>::new();
+    let problems = problems_of(action);
+    let query = use_query_map();
+    let q = query.read_untracked();
+    let sent = q.get("sent").is_some();
+    let note = if q.get("link").is_some() {
+        Some(
+            "That link has ended. Links work for 7 days, and end when you sign out or change your email address.",
+        )
+    } else if q.get("moved").is_some() {
+        Some("Your email address has been changed. We have sent a new link to the new address.")
+    } else if q.get("signed-out").is_some() {
+        Some("You have signed out. The link you used no longer works.")
+    } else {
+        None
+    };
+    if sent {
+        return view! {
+            <leptos_meta::Title text="Check your email"/>
+            <h1 class="heading-l">"Check your email"</h1>
+            <p class="body">"If we hold applications made with that email address, we have sent it a link to them. It works for 7 days."</p>
+            <p class="body">"The email may take a few minutes to arrive. Check your spam folder if it does not."</p>
+            <p class="body"><a class="link" href="/portal/sign-in">"Send another link"</a></p>
+        }
+        .into_any();
+    }
+    view! {
+        <leptos_meta::Title text=move || {
+            if problems.read().is_empty() { "Get a link to your applications".to_owned() } else { "Error: Get a link to your applications".to_owned() }
+        }/>
+        <ProblemSummary problems/>
+        {note.map(|n| view! { <div class="inset-text"><p class="body">{n}</p></div> })}
+        <h1 class="heading-l">"Get a link to your applications"</h1>
+        <p class="body">"Enter the email address you applied with. We will email you a link to see your applications, withdraw one, correct your details or change what you have agreed to."</p>
+        <ActionForm action attr:novalidate=true>
+            <TextInput id="email" label="Email address" value=String::new() problems kind="email" autocomplete="email"/>
+            <button type="submit" class="button">"Send me a link"</button>
+        </ActionForm>
+    }
+    .into_any()
+}

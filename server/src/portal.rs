@@ -1,0 +1,337 @@
+//! The applicant portal's use cases: the [`Portal`] port's adapter.
+//!
+//! A portal link is a 256-bit secret emailed to an address (with the receipt of every
+//! application, or on request); it opens the portal for every application sent from that
+//! address until it expires (7 days) or is revoked. Only its digest is stored. Asking for a
+//! link answers the same whether or not the address is known, so the form cannot be used to
+//! find out who has applied.
+//!
+//! Never logs addresses, names or links; never returns equal-opportunities answers or
+//! anything staff have written.
+
+use crate::auth::token::{Token, digest_of};
+use crate::db::{self, Database, applications, portal as q};
+use crate::mail::{NewMessage, Outbox};
+use app::domain::application::{self as form, AboutYouInput, Reference, Status};
+use app::domain::portal::{
+    ContactDetails, LINK_DAYS, PortalApplication, PortalView, ReserveListState,
+};
+use app::domain::{ApplicationId, staff::plausible_email};
+use app::error::AppError;
+use app::ports::Portal;
+use async_trait::async_trait;
+use chrono::{DateTime, Months, TimeDelta, Utc};
+use sha2::{Digest as _, Sha256};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Settings the portal needs.
+#[derive(Debug, Clone)]
+pub struct PortalSettings {
+    /// Where links in emails point.
+    pub public_url: url::Url,
+    /// The employer's name.
+    pub organisation: String,
+    /// How long a reserve-list consent lasts.
+    pub reserve_list_months: u32,
+}
+
+/// The adapter over the database and the outbox.
+#[derive(Debug, Clone)]
+pub struct StorePortal {
+    db: Database,
+    outbox: Outbox,
+    settings: Arc<PortalSettings>,
+}
+
+/// Logs an unexpected failure once and answers the generic error.
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::internal(e)
+}
+
+/// A new portal link for `email`, stored in the caller's transaction; returns the secret and
+/// the mail text that carries it. Used by the receipt of a sent application and by
+/// [`Portal::request_link`].
+///
+/// # Errors
+/// Database failure.
+pub async fn issue_link(
+    conn: db::Conn<'_>,
+    public_url: &url::Url,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<String, db::DbError> {
+    let token = Token::generate();
+    q::insert_link(conn, &token.digest(), email, now, now + TimeDelta::days(LINK_DAYS)).await?;
+    Ok(public_url
+        .join(&format!("portal/open/{}", token.expose()))
+        .map_or_else(|_| String::new(), |u| u.to_string()))
+}
+
+impl StorePortal {
+    /// The adapter.
+    #[must_use]
+    pub fn new(db: Database, outbox: Outbox, settings: PortalSettings) -> Self {
+        Self { db, outbox, settings: Arc::new(settings) }
+    }
+
+    /// The address a live portal secret was issued for, with its expiry.
+    async fn holder(
+        tx: &mut db::Tx,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(String, DateTime<Utc>), AppError> {
+        let digest = digest_of(secret).ok_or(AppError::SignInRequired)?;
+        q::live_link(tx.conn(), &digest, now)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::SignInRequired)
+    }
+
+    /// The link holder's address and the status of `application`, which must be theirs.
+    async fn owned(
+        tx: &mut db::Tx,
+        secret: &str,
+        application: ApplicationId,
+        now: DateTime<Utc>,
+    ) -> Result<(String, Status), AppError> {
+        let (email, _) = Self::holder(tx, secret, now).await?;
+        let status = q::status_if_owned(tx.conn(), application.as_uuid(), &email)
+            .await
+            .map_err(internal)?
+            .and_then(|s| Status::from_code(&s))
+            .ok_or(AppError::NotFound)?;
+        Ok((email, status))
+    }
+
+    /// Whether `secret` is a live portal link (for the handler that opens emailed links).
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn is_live(
+        &self,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, AppError> {
+        let Some(digest) = digest_of(secret) else { return Ok(None) };
+        let mut conn = self.db.acquire().await.map_err(internal)?;
+        Ok(q::live_link(conn.conn(), &digest, now).await.map_err(internal)?.map(|(_, until)| until))
+    }
+
+    fn message(
+        &self,
+        purpose: &'static str,
+        to: &str,
+        subject: String,
+        body: String,
+    ) -> NewMessage {
+        NewMessage {
+            id: Uuid::new_v4(),
+            purpose,
+            to: to.to_owned(),
+            subject,
+            body,
+            staff: None,
+            application: None,
+        }
+    }
+}
+
+#[async_trait]
+impl Portal for StorePortal {
+    async fn request_link(&self, email: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+        let email = email.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(AppError::field("email", "Enter your email address"));
+        }
+        if email.chars().count() > 254 || !plausible_email(&email) {
+            return Err(AppError::field(
+                "email",
+                "Enter an email address in the correct format, like name@example.com",
+            ));
+        }
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        if q::has_applications(tx.conn(), &email).await.map_err(internal)? {
+            let link = issue_link(tx.conn(), &self.settings.public_url, &email, now)
+                .await
+                .map_err(internal)?;
+            let org = &self.settings.organisation;
+            let mail = self.message(
+                "portal.link",
+                &email,
+                format!("Your link to your applications to {org}"),
+                format!(
+                    "Use this link to see your applications to {org}, withdraw one, correct your \
+                     contact details or change what you have agreed to:\n\n{link}\n\n\
+                     The link works for {LINK_DAYS} days. Keep it private: anyone with it can see \
+                     your applications. If you did not ask for it, you can ignore this email.\n"
+                ),
+            );
+            self.outbox.store(tx.conn(), &mail, now).await.map_err(internal)?;
+        }
+        tx.commit().await.map_err(internal)?;
+        self.outbox.wake();
+        Ok(())
+    }
+
+    async fn view(&self, secret: &str, now: DateTime<Utc>) -> Result<PortalView, AppError> {
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        let (email, link_expires_at) = Self::holder(&mut tx, secret, now).await?;
+        let rows = q::applications_of(tx.conn(), &email, now).await.map_err(internal)?;
+        let contact = q::contact_of(tx.conn(), &email).await.map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        let s = |v: Option<String>| v.unwrap_or_default();
+        let contact = contact.map_or_else(ContactDetails::default, |c| ContactDetails {
+            full_name: s(c.full_name),
+            preferred_name: s(c.preferred_name),
+            email: email.clone(),
+            phone: s(c.phone),
+            contact_method: s(c.contact_method),
+        });
+        let applications = rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(PortalApplication {
+                    id: ApplicationId::from_uuid(r.id),
+                    reference: Reference::parse(&r.reference)?,
+                    vacancy_title: r.title,
+                    status: Status::from_code(&r.status)?,
+                    submitted_at: r.submitted_at,
+                    withdrawn_at: r.withdrawn_at,
+                    reserve_list: ReserveListState {
+                        given_at: r.given_at,
+                        expires_at: r.expires_at,
+                    },
+                })
+            })
+            .collect();
+        Ok(PortalView {
+            organisation: self.settings.organisation.clone(),
+            contact,
+            applications,
+            reserve_list_wording: form::reserve_list_wording(
+                &self.settings.organisation,
+                self.settings.reserve_list_months,
+            ),
+            link_expires_at,
+        })
+    }
+
+    async fn withdraw(
+        &self,
+        secret: &str,
+        application: ApplicationId,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        let (_, status) = Self::owned(&mut tx, secret, application, now).await?;
+        // Withdrawing twice (a double click, a resent form) is one withdrawal.
+        if status == Status::Submitted {
+            q::withdraw(tx.conn(), application.as_uuid(), now).await.map_err(internal)?;
+        }
+        tx.commit().await.map_err(internal)
+    }
+
+    async fn set_reserve_list(
+        &self,
+        secret: &str,
+        application: ApplicationId,
+        give: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        let (_, status) = Self::owned(&mut tx, secret, application, now).await?;
+        let id = application.as_uuid();
+        if give {
+            if status != Status::Submitted {
+                return Err(AppError::field(
+                    "reserve_list",
+                    "You withdrew this application, so it cannot be kept for other jobs",
+                ));
+            }
+            // A lapsed consent is not live: end its record before giving a new one.
+            if !applications::has_live_consent(tx.conn(), id, "reserve_list", now)
+                .await
+                .map_err(internal)?
+            {
+                applications::withdraw_consent(tx.conn(), id, "reserve_list", "portal", now)
+                    .await
+                    .map_err(internal)?;
+                let wording = form::reserve_list_wording(
+                    &self.settings.organisation,
+                    self.settings.reserve_list_months,
+                );
+                let digest: [u8; 32] = Sha256::digest(wording.as_bytes()).into();
+                let expires_at = now
+                    .checked_add_months(Months::new(self.settings.reserve_list_months))
+                    .ok_or_else(|| internal("consent expiry overflow"))?;
+                let consent = applications::NewConsent {
+                    kind: "reserve_list",
+                    version: form::RESERVE_LIST_WORDING_VERSION,
+                    wording_sha256: &digest,
+                    method: "portal",
+                    expires_at,
+                };
+                applications::give_consent(tx.conn(), id, &consent, now).await.map_err(internal)?;
+            }
+        } else {
+            applications::withdraw_consent(tx.conn(), id, "reserve_list", "portal", now)
+                .await
+                .map_err(internal)?;
+        }
+        tx.commit().await.map_err(internal)
+    }
+
+    async fn correct_contact(
+        &self,
+        secret: &str,
+        input: AboutYouInput,
+        now: DateTime<Utc>,
+    ) -> Result<bool, AppError> {
+        let about = input.validate().map_err(AppError::Validation)?;
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        let (email, _) = Self::holder(&mut tx, secret, now).await?;
+        q::correct_contact(tx.conn(), &email, &about, now).await.map_err(internal)?;
+        let changed = about.email != email;
+        if changed {
+            // Links were sent to the old address: they must not keep opening the portal of
+            // the new one. Both addresses are told, so a change nobody asked for is noticed.
+            q::revoke_all(tx.conn(), &email, now).await.map_err(internal)?;
+            let org = &self.settings.organisation;
+            let old = self.message(
+                "portal.address-changed",
+                &email,
+                format!("Your email address for {org} applications was changed"),
+                format!(
+                    "The email address on your applications to {org} has been changed, so we \
+                     will no longer write to this address about them.\n\nIf you did not make \
+                     this change, reply to the person who advertised the job.\n"
+                ),
+            );
+            self.outbox.store(tx.conn(), &old, now).await.map_err(internal)?;
+            let link = issue_link(tx.conn(), &self.settings.public_url, &about.email, now)
+                .await
+                .map_err(internal)?;
+            let new = self.message(
+                "portal.link",
+                &about.email,
+                format!("Your link to your applications to {org}"),
+                format!(
+                    "This is now the email address on your applications to {org}. Use this link \
+                     to see them:\n\n{link}\n\nThe link works for {LINK_DAYS} days. Keep it private.\n"
+                ),
+            );
+            self.outbox.store(tx.conn(), &new, now).await.map_err(internal)?;
+        }
+        tx.commit().await.map_err(internal)?;
+        self.outbox.wake();
+        Ok(changed)
+    }
+
+    async fn sign_out(&self, secret: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+        let Some(digest) = digest_of(secret) else { return Ok(()) };
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        q::revoke(tx.conn(), &digest, now).await.map_err(internal)?;
+        tx.commit().await.map_err(internal)
+    }
+}
