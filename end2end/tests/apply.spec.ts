@@ -201,7 +201,9 @@ async function journey(page: Page, js: boolean, email: string) {
   expect(receipt).toContain(`Subject: Application received: ${reference}`);
   expect(receipt).toContain('Dear Ada <b>Lovelace</b>');
   await portal(page, go, js, email, receipt, reference);
-  expect(errors).toEqual([]);
+  // The journey makes mistakes on purpose: those answers are 422 (invalid input) and, after
+  // signing out of the portal, 401. Anything else — a 5xx, a panic, a script error — fails.
+  expect(errors.filter((e) => !/status of (401|422) /.test(e))).toEqual([]);
 }
 
 /** The applicant portal, reached from the receipt: see the application, stop the reserve

@@ -72,7 +72,9 @@ pub fn ErrorSummary(#[prop(into)] field: String, #[prop(into)] message: String) 
 pub fn FormTitle(text: &'static str, #[prop(into)] failed: Signal<bool>) -> impl IntoView {
     view! {
         <leptos_meta::Title text=move || {
-            if failed.get() { format!("Error: {text}") } else { text.to_owned() }
+            // `try_get`: the title may be asked for after the page is disposed (see
+            // `apply::fields::error_title`).
+            if failed.try_get().unwrap_or(false) { format!("Error: {text}") } else { text.to_owned() }
         }/>
     }
 }

@@ -10,7 +10,7 @@
 //!
 //! These pages must never show equal-opportunities answers or anything staff have written.
 
-use super::apply::fields::{Radios, TextInput};
+use super::apply::fields::{Radios, TextInput, error_title};
 use super::apply::steps::problems_of;
 use super::components::{ErrorPage, SuccessBanner, SummaryRow};
 use crate::domain::ApplicationId;
@@ -93,11 +93,10 @@ pub async fn set_reserve_list(application: String, give: Option<String>) -> Resu
     let id = server::application(&application)?;
     let give = give.as_deref() == Some("yes");
     services.portal.set_reserve_list(&secret, id, give, services.clock.now()).await?;
-    leptos_axum::redirect(if give {
-        "/portal?done=reserve-given"
-    } else {
-        "/portal?done=reserve-withdrawn"
-    });
+    // The application in the address makes each change a new address, so the page reloads
+    // its data even after the same change to another application.
+    let done = if give { "reserve-given" } else { "reserve-withdrawn" };
+    leptos_axum::redirect(&format!("/portal?done={done}&application={id}"));
     Ok(())
 }
 
@@ -150,7 +149,10 @@ where
     F: Fn(PortalView) -> V + Send + Sync + Clone + 'static,
     V: IntoView + 'static,
 {
-    let data = Resource::new(|| (), |()| load_portal());
+    // Keyed on the query: the portal's own forms redirect back to `/portal?done=…`, a
+    // navigation within the same route that must show the changed applications.
+    let query = use_query_map();
+    let data = Resource::new(move || query.read().to_query_string(), |_| load_portal());
     view! {
         <Suspense fallback=|| view! { <p class="body">"Loading…"</p> }>
             {move || {
@@ -357,9 +359,7 @@ fn ContactContent(portal: PortalView) -> impl IntoView {
     let problems = problems_of(action);
     let c = portal.contact;
     view! {
-        <leptos_meta::Title text=move || {
-            if problems.read().is_empty() { "Your contact details".to_owned() } else { "Error: Your contact details".to_owned() }
-        }/>
+        <leptos_meta::Title text=error_title(problems, "Your contact details")/>
         <nav class="back-link-wrap" aria-label="Back">
             <a class="back-link" href="/portal">"Back"</a>
         </nav>
@@ -400,36 +400,45 @@ fn ProblemSummary(problems: super::apply::fields::Problems) -> impl IntoView {
 /// `/portal/sign-in`: "Get a link to your applications".
 #[component]
 pub fn PortalSignInPage() -> impl IntoView {
+    // Read reactively: the form's own redirect (`?sent=1`) is a navigation within this route.
+    let query = use_query_map();
+    move || {
+        let q = query.read();
+        if q.get("sent").is_some() {
+            return view! { <LinkSent/> }.into_any();
+        }
+        let note = if q.get("link").is_some() {
+            Some(
+                "That link has ended. Links work for 7 days, and end when you sign out or change your email address.",
+            )
+        } else if q.get("moved").is_some() {
+            Some("Your email address has been changed. We have sent a new link to the new address.")
+        } else if q.get("signed-out").is_some() {
+            Some("You have signed out. The link you used no longer works.")
+        } else {
+            None
+        };
+        view! { <LinkForm note/> }.into_any()
+    }
+}
+
+#[component]
+fn LinkSent() -> impl IntoView {
+    view! {
+        <leptos_meta::Title text="Check your email"/>
+        <h1 class="heading-l">"Check your email"</h1>
+        <p class="body">"If we hold applications made with that email address, we have sent it a link to them. It works for 7 days."</p>
+        <p class="body">"The email may take a few minutes to arrive. Check your spam folder if it does not."</p>
+        <p class="body"><a class="link" href="/portal/sign-in">"Send another link"</a></p>
+    }
+}
+
+#[component]
+fn LinkForm(note: Option<&'static str>) -> impl IntoView {
     let action = ServerAction::<RequestPortalLink>::new();
     let problems = problems_of(action);
-    let query = use_query_map();
-    let q = query.read_untracked();
-    let sent = q.get("sent").is_some();
-    let note = if q.get("link").is_some() {
-        Some(
-            "That link has ended. Links work for 7 days, and end when you sign out or change your email address.",
-        )
-    } else if q.get("moved").is_some() {
-        Some("Your email address has been changed. We have sent a new link to the new address.")
-    } else if q.get("signed-out").is_some() {
-        Some("You have signed out. The link you used no longer works.")
-    } else {
-        None
-    };
-    if sent {
-        return view! {
-            <leptos_meta::Title text="Check your email"/>
-            <h1 class="heading-l">"Check your email"</h1>
-            <p class="body">"If we hold applications made with that email address, we have sent it a link to them. It works for 7 days."</p>
-            <p class="body">"The email may take a few minutes to arrive. Check your spam folder if it does not."</p>
-            <p class="body"><a class="link" href="/portal/sign-in">"Send another link"</a></p>
-        }
-        .into_any();
-    }
     view! {
-        <leptos_meta::Title text=move || {
-            if problems.read().is_empty() { "Get a link to your applications".to_owned() } else { "Error: Get a link to your applications".to_owned() }
-        }/>
+        <leptos_meta::Title text=error_title(problems, "Get a link to your applications")/>
         <ProblemSummary problems/>
         {note.map(|n| view! { <div class="inset-text"><p class="body">{n}</p></div> })}
         <h1 class="heading-l">"Get a link to your applications"</h1>
@@ -439,5 +448,4 @@ pub fn PortalSignInPage() -> impl IntoView {
             <button type="submit" class="button">"Send me a link"</button>
         </ActionForm>
     }
-    .into_any()
 }

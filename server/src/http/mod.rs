@@ -6,6 +6,7 @@
 
 mod applying;
 mod csrf;
+mod errors;
 mod headers;
 mod health;
 mod second_factor;
@@ -93,6 +94,7 @@ pub fn router(state: AppState) -> Router {
             context,
             app::shell,
         ))
+        .layer(middleware::from_fn(errors::server_fn_status))
         .layer(middleware::from_fn_with_state(state.clone(), staff::resolve_actor))
         .layer(middleware::from_fn_with_state(
             applying::BodyLimits::new(state.config.applying.upload_limit),

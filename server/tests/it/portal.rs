@@ -250,8 +250,10 @@ async fn a_portal_link_reaches_only_its_own_applications() {
     let (_, html) = ada.page("/portal").await;
     assert!(!html.contains(&bob_ref), "another applicant's application is not listed");
     for endpoint in ["portal-withdraw", "portal-reserve-list"] {
-        let (_, _, body) = ada.call(endpoint, &[("application", &bob_id), ("give", "no")]).await;
+        let (status, _, body) =
+            ada.call(endpoint, &[("application", &bob_id), ("give", "no")]).await;
         assert!(body.contains("\"NotFound\""), "{endpoint}: {body}");
+        assert_eq!(status, 404);
         let (_, _, body) =
             ada.call(endpoint, &[("application", "not-an-id"), ("give", "no")]).await;
         assert!(body.contains("\"NotFound\""), "{endpoint}: {body}");
@@ -281,7 +283,7 @@ async fn reserve_list_consent_is_given_and_withdrawn_as_records() {
     // Given on the form; withdrawn from the portal with one action. The record stays.
     let (_, location, _) =
         holder.call("portal-reserve-list", &[("application", &id), ("give", "no")]).await;
-    assert_eq!(location.as_deref(), Some("/portal?done=reserve-withdrawn"));
+    assert_eq!(location, Some(format!("/portal?done=reserve-withdrawn&application={id}")));
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM consents WHERE withdrawn_at IS NOT NULL AND withdrawn_method = 'portal'").await,
         1
@@ -291,7 +293,7 @@ async fn reserve_list_consent_is_given_and_withdrawn_as_records() {
     // Given again with one action: a new record, by the portal, with wording and expiry.
     let (_, location, _) =
         holder.call("portal-reserve-list", &[("application", &id), ("give", "yes")]).await;
-    assert_eq!(location.as_deref(), Some("/portal?done=reserve-given"));
+    assert_eq!(location, Some(format!("/portal?done=reserve-given&application={id}")));
     assert_eq!(
         count(
             &app,

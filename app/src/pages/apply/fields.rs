@@ -17,6 +17,24 @@ pub fn message_for(problems: Problems, field: &'static str) -> Signal<Option<Str
     })
 }
 
+/// The page title, prefixed with "Error: " while the last post has problems (GOV.UK). It
+/// reads the problems with `try_with`: `leptos_meta` may ask for the title once more after
+/// the page's owner has been disposed (on a client-side navigation to the next page), and a
+/// plain read would panic there.
+pub fn error_title(
+    problems: Problems,
+    title: impl Into<String>,
+) -> impl Fn() -> String + Send + Sync + 'static {
+    let title: String = title.into();
+    move || {
+        if problems.try_with(Vec::is_empty).unwrap_or(true) {
+            title.clone()
+        } else {
+            format!("Error: {title}")
+        }
+    }
+}
+
 fn described_by(parts: &[Option<String>]) -> Option<String> {
     let joined = parts.iter().flatten().cloned().collect::<Vec<_>>().join(" ");
     (!joined.is_empty()).then_some(joined)

@@ -45,9 +45,7 @@ pub(super) fn Frame(
     let back = previous(&app, step)
         .map_or_else(|| format!("/vacancies/{}/apply", app.vacancy), |s| s.path(app.id));
     view! {
-        <leptos_meta::Title text=move || {
-            if problems.read().is_empty() { step.title().to_owned() } else { format!("Error: {}", step.title()) }
-        }/>
+        <leptos_meta::Title text=super::fields::error_title(problems, step.title())/>
         <nav class="back-link-wrap" aria-label="Back">
             <a class="back-link" href=back>"Back"</a>
         </nav>
