@@ -61,6 +61,8 @@ fn form(pairs: &[(&str, &str)]) -> String {
 struct Client {
     http: reqwest::Client,
     base: String,
+    /// An earliest start date the form accepts (next year).
+    next_year: String,
 }
 
 /// One applicant's draft: its id and cookie.
@@ -88,7 +90,9 @@ impl Client {
             req = req.header("cookie", c);
         }
         let res = req.send().await.expect("request");
-        assert!(res.status().as_u16() < 400, "{path}: {}", res.status());
+        if res.status().as_u16() >= 400 {
+            panic!("{path}: {} {}", res.status(), res.text().await.unwrap_or_default());
+        }
         res
     }
 
@@ -145,7 +149,7 @@ impl Client {
                 ("notice_period", "1 month"),
                 ("start_day", "1"),
                 ("start_month", "3"),
-                ("start_year", "2030"),
+                ("start_year", &self.next_year),
             ],
         )
         .await;
@@ -284,6 +288,8 @@ fn main() -> anyhow::Result<()> {
             ("SHORTLIST_LOG".to_owned(), "error".to_owned()),
         ]
         .into_iter()
+        // Settings to compare (e.g. SHORTLIST_DATABASE_MAX_CONNECTIONS) pass through.
+        .chain(std::env::vars().filter(|(k, _)| k == "SHORTLIST_DATABASE_MAX_CONNECTIONS"))
         .collect();
         let config = Config::from_sources(None, &env)?;
         let app = Application::build(config).await?;
@@ -296,6 +302,7 @@ fn main() -> anyhow::Result<()> {
         let client = std::sync::Arc::new(Client {
             http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?,
             base,
+            next_year: (chrono::Datelike::year(&chrono::Utc::now()) + 1).to_string(),
         });
         let pdf = std::sync::Arc::new(pdf_100k());
         println!(
