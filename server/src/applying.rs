@@ -61,6 +61,36 @@ fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::internal(e)
 }
 
+/// Records a reserve-list consent given at `now` through `method` (`form` or `portal`): the
+/// version and SHA-256 of the exact wording shown, and the expiry from configuration. The form
+/// and the portal share it so both record exactly the same thing. A live consent already
+/// there is kept (giving twice is one consent).
+///
+/// # Errors
+/// Database failure.
+pub(crate) async fn give_reserve_list(
+    conn: db::Conn<'_>,
+    application: Uuid,
+    organisation: &str,
+    months: u32,
+    method: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let wording = form::reserve_list_wording(organisation, months);
+    let digest: [u8; 32] = Sha256::digest(wording.as_bytes()).into();
+    let expires_at = now
+        .checked_add_months(Months::new(months))
+        .ok_or_else(|| internal("consent expiry overflow"))?;
+    let consent = applications::NewConsent {
+        kind: "reserve_list",
+        version: form::RESERVE_LIST_WORDING_VERSION,
+        wording_sha256: &digest,
+        method,
+        expires_at,
+    };
+    applications::give_consent(conn, application, &consent, now).await.map_err(internal)
+}
+
 /// "This vacancy has closed": the same words wherever a closed vacancy stops the journey.
 fn closed() -> AppError {
     AppError::field("closed", "This vacancy has closed. Your application has not been sent.")
@@ -290,21 +320,15 @@ impl StoreApplying {
             },
             PageInput::ReserveList(given) => {
                 if given {
-                    let wording = self.wording();
-                    let digest: [u8; 32] = Sha256::digest(wording.as_bytes()).into();
-                    let expires_at = now
-                        .checked_add_months(Months::new(self.settings.reserve_list_months))
-                        .ok_or_else(|| internal("consent expiry overflow"))?;
-                    let consent = applications::NewConsent {
-                        kind: "reserve_list",
-                        version: form::RESERVE_LIST_WORDING_VERSION,
-                        wording_sha256: &digest,
-                        method: "form",
-                        expires_at,
-                    };
-                    applications::give_consent(tx.conn(), app_id, &consent, now)
-                        .await
-                        .map_err(internal)?;
+                    give_reserve_list(
+                        tx.conn(),
+                        app_id,
+                        &self.settings.organisation,
+                        self.settings.reserve_list_months,
+                        "form",
+                        now,
+                    )
+                    .await?;
                 } else {
                     applications::withdraw_consent(tx.conn(), app_id, "reserve_list", "form", now)
                         .await

@@ -20,8 +20,7 @@ use app::domain::{ApplicationId, staff::plausible_email};
 use app::error::AppError;
 use app::ports::Portal;
 use async_trait::async_trait;
-use chrono::{DateTime, Months, TimeDelta, Utc};
-use sha2::{Digest as _, Sha256};
+use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -257,22 +256,15 @@ impl Portal for StorePortal {
                 applications::withdraw_consent(tx.conn(), id, "reserve_list", "portal", now)
                     .await
                     .map_err(internal)?;
-                let wording = form::reserve_list_wording(
+                crate::applying::give_reserve_list(
+                    tx.conn(),
+                    id,
                     &self.settings.organisation,
                     self.settings.reserve_list_months,
-                );
-                let digest: [u8; 32] = Sha256::digest(wording.as_bytes()).into();
-                let expires_at = now
-                    .checked_add_months(Months::new(self.settings.reserve_list_months))
-                    .ok_or_else(|| internal("consent expiry overflow"))?;
-                let consent = applications::NewConsent {
-                    kind: "reserve_list",
-                    version: form::RESERVE_LIST_WORDING_VERSION,
-                    wording_sha256: &digest,
-                    method: "portal",
-                    expires_at,
-                };
-                applications::give_consent(tx.conn(), id, &consent, now).await.map_err(internal)?;
+                    "portal",
+                    now,
+                )
+                .await?;
             }
         } else {
             applications::withdraw_consent(tx.conn(), id, "reserve_list", "portal", now)

@@ -10,7 +10,7 @@
 //!
 //! These pages must never show equal-opportunities answers or anything staff have written.
 
-use super::apply::fields::{Radios, TextInput, error_title};
+use super::apply::fields::{ProblemSummary, Radios, TextInput, error_title};
 use super::apply::steps::problems_of;
 use super::components::{ErrorPage, SuccessBanner, SummaryRow};
 use crate::domain::ApplicationId;
@@ -376,24 +376,6 @@ fn ContactContent(portal: PortalView) -> impl IntoView {
                 options=vec![("email", "Email"), ("phone", "Phone")] selected=c.contact_method problems/>
             <button type="submit" class="button">"Save changes"</button>
         </ActionForm>
-    }
-}
-
-/// The error summary of a form's last post.
-#[component]
-fn ProblemSummary(problems: super::apply::fields::Problems) -> impl IntoView {
-    move || {
-        let list = problems.get();
-        (!list.is_empty()).then(|| {
-            view! {
-                <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-                    <h2 class="error-summary__title" id="error-summary-title">"There is a problem"</h2>
-                    <ul class="error-summary__list">
-                        {list.into_iter().map(|p| view! { <li><a href=format!("#{}", p.field)>{p.message}</a></li> }).collect_view()}
-                    </ul>
-                </div>
-            }
-        })
     }
 }
 

@@ -265,7 +265,8 @@ impl<'a> Applicant<'a> {
     }
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+/// A single number from the database (tests check what was and was not stored).
+pub(super) async fn count(app: &TestApp, sql: &str) -> i64 {
     let mut conn = app.db.acquire().await.unwrap();
     let (n,): (i64,) = on_conn!(conn.conn(), c => sqlx::query_as(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&mut *c).await).unwrap();
     n

@@ -3,7 +3,7 @@
 //! contact corrections, and a portal link that can never reach someone else's application.
 
 use super::accounts::decode_quoted_printable;
-use super::applying::{Applicant, form, open_vacancy};
+use super::applying::{Applicant, count, form, open_vacancy};
 use super::helpers::{Kind, TestApp};
 use server::db::on_conn;
 
@@ -85,12 +85,6 @@ impl<'a> Holder<'a> {
             .unwrap();
         (res.status().as_u16(), res.text().await.unwrap())
     }
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    let mut conn = app.db.acquire().await.unwrap();
-    let (n,): (i64,) = on_conn!(conn.conn(), c => sqlx::query_as(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&mut *c).await).unwrap();
-    n
 }
 
 /// An applicant who has sent an application; returns (application id, reference, portal path).

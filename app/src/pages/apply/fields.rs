@@ -35,6 +35,24 @@ pub fn error_title(
     }
 }
 
+/// The error summary of a form's last post.
+#[component]
+pub fn ProblemSummary(problems: Problems) -> impl IntoView {
+    move || {
+        let list = problems.get();
+        (!list.is_empty()).then(|| {
+            view! {
+                <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+                    <h2 class="error-summary__title" id="error-summary-title">"There is a problem"</h2>
+                    <ul class="error-summary__list">
+                        {list.into_iter().map(|p| view! { <li><a href=format!("#{}", p.field)>{p.message}</a></li> }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
+}
+
 fn described_by(parts: &[Option<String>]) -> Option<String> {
     let joined = parts.iter().flatten().cloned().collect::<Vec<_>>().join(" ");
     (!joined.is_empty()).then_some(joined)

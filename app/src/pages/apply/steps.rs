@@ -49,17 +49,7 @@ pub(super) fn Frame(
         <nav class="back-link-wrap" aria-label="Back">
             <a class="back-link" href=back>"Back"</a>
         </nav>
-        {move || {
-            let list = problems.get();
-            (!list.is_empty()).then(|| view! {
-                <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-                    <h2 class="error-summary__title" id="error-summary-title">"There is a problem"</h2>
-                    <ul class="error-summary__list">
-                        {list.into_iter().map(|p| view! { <li><a href=format!("#{}", p.field)>{p.message}</a></li> }).collect_view()}
-                    </ul>
-                </div>
-            })
-        }}
+        <super::fields::ProblemSummary problems/>
         <span class="caption-l">{app.vacancy_title.clone()}</span>
         {(!heading_in_form).then(|| view! { <h1 class="heading-l">{step.title()}</h1> })}
         {children()}
