@@ -24,6 +24,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;
 use uuid::Uuid;
 
+/// How many portal links one address may be sent in an hour.
+pub const LINKS_PER_HOUR: i64 = 3;
+
 /// Settings the portal needs.
 #[derive(Debug, Clone)]
 pub struct PortalSettings {
@@ -150,7 +153,13 @@ impl Portal for StorePortal {
             ));
         }
         let mut tx = self.db.begin().await.map_err(internal)?;
-        if q::has_applications(tx.conn(), &email).await.map_err(internal)? {
+        // At most a few links an hour per address (receipts included), so the form cannot be
+        // used to flood someone's inbox. Over the limit the answer is the same as always.
+        let recent =
+            q::links_since(tx.conn(), &email, now - TimeDelta::hours(1)).await.map_err(internal)?;
+        if recent < LINKS_PER_HOUR
+            && q::has_applications(tx.conn(), &email).await.map_err(internal)?
+        {
             let link = issue_link(tx.conn(), &self.settings.public_url, &email, now)
                 .await
                 .map_err(internal)?;

@@ -28,6 +28,22 @@ pub async fn insert_link(
     Ok(())
 }
 
+/// How many links have been made for an address since `since`.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn links_since(
+    conn: Conn<'_>,
+    email: &str,
+    since: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    const SQL: &str = "SELECT COUNT(*) FROM portal_links WHERE email = $1 AND created_at > $2";
+    let (n,): (i64,) =
+        on_conn!(conn, c => sqlx::query_as(SQL).bind(email).bind(since).fetch_one(&mut *c).await)?;
+    Ok(n)
+}
+
 /// The address and expiry of a live link (not expired at `now`, not revoked).
 ///
 /// # Errors

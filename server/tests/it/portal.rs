@@ -230,6 +230,24 @@ async fn asking_for_a_link_reveals_nothing_about_who_has_applied() {
         );
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM portal_links").await, links);
+    // Asking again and again sends at most three links an hour (the receipt's counts), and
+    // the answer never changes; an hour later links can be sent again.
+    let before =
+        count(&app, "SELECT COUNT(*) FROM portal_links WHERE email = 'ada@example.org'").await;
+    assert_eq!(before, 2, "the receipt's link and the one asked for above");
+    for _ in 0..4 {
+        assert_eq!(ask("ada@example.org").await, unknown);
+    }
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM portal_links WHERE email = 'ada@example.org'").await,
+        3
+    );
+    app.clock.set("2026-11-23T10:30:00Z");
+    ask("ada@example.org").await;
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM portal_links WHERE email = 'ada@example.org'").await,
+        4
+    );
     // Without JavaScript the same page shows the same answer.
     let page = app.get("/portal/sign-in?sent=1").await.text().await.unwrap();
     assert!(page.contains("If we hold applications made with that email address"));
