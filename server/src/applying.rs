@@ -55,12 +55,6 @@ pub struct StoreApplying {
     settings: Arc<ApplyingSettings>,
 }
 
-/// Logs an unexpected failure once and answers the generic error (database and storage
-/// messages never reach the browser; none of them carries an applicant's words).
-fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::internal(e)
-}
-
 /// Records a reserve-list consent given at `now` through `method` (`form` or `portal`): the
 /// version and SHA-256 of the exact wording shown, and the expiry from configuration. The form
 /// and the portal share it so both record exactly the same thing. A live consent already
@@ -80,7 +74,7 @@ pub(crate) async fn give_reserve_list(
     let digest: [u8; 32] = Sha256::digest(wording.as_bytes()).into();
     let expires_at = now
         .checked_add_months(Months::new(months))
-        .ok_or_else(|| internal("consent expiry overflow"))?;
+        .ok_or_else(|| AppError::internal("consent expiry overflow"))?;
     let consent = applications::NewConsent {
         kind: "reserve_list",
         version: form::RESERVE_LIST_WORDING_VERSION,
@@ -88,7 +82,7 @@ pub(crate) async fn give_reserve_list(
         method,
         expires_at,
     };
-    applications::give_consent(conn, application, &consent, now).await.map_err(internal)
+    applications::give_consent(conn, application, &consent, now).await.map_err(AppError::internal)
 }
 
 /// "This vacancy has closed": the same words wherever a closed vacancy stops the journey.
@@ -127,7 +121,7 @@ impl StoreApplying {
         let digest = digest_of(secret).ok_or(AppError::NotFound)?;
         applications::find(tx.conn(), id.as_uuid(), &digest)
             .await
-            .map_err(internal)?
+            .map_err(AppError::internal)?
             .ok_or(AppError::NotFound)
     }
 
@@ -147,7 +141,7 @@ impl StoreApplying {
         }
         let vacancy = applications::vacancy(tx.conn(), row.vacancy_id)
             .await
-            .map_err(internal)?
+            .map_err(AppError::internal)?
             .ok_or(AppError::NotFound)?;
         if !vacancy.open_at(now) {
             return Err(closed());
@@ -162,9 +156,11 @@ impl StoreApplying {
         problems: Vec<FieldError>,
         now: DateTime<Utc>,
     ) -> Result<Step, AppError> {
-        let json = serde_json::to_string(&pending).map_err(internal)?;
-        applications::set_pending(tx.conn(), id.as_uuid(), &json, now).await.map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        let json = serde_json::to_string(&pending).map_err(AppError::internal)?;
+        applications::set_pending(tx.conn(), id.as_uuid(), &json, now)
+            .await
+            .map_err(AppError::internal)?;
+        tx.commit().await.map_err(AppError::internal)?;
         Err(AppError::Validation(problems))
     }
 
@@ -224,7 +220,7 @@ impl StoreApplying {
         input: PageInput,
         now: DateTime<Utc>,
     ) -> Result<Step, AppError> {
-        let mut tx = self.db.begin().await.map_err(internal)?;
+        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
         let row = Self::load_open(&mut tx, id, secret, now).await?;
         let app_id = id.as_uuid();
         let today = time::to_uk(now).0.date();
@@ -236,18 +232,21 @@ impl StoreApplying {
                 Ok(about) => {
                     applications::apply(tx.conn(), app_id, &Change::AboutYou(&about), now)
                         .await
-                        .map_err(internal)?;
+                        .map_err(AppError::internal)?;
                     if row.resume_sent_to.as_deref() != Some(about.email.as_str()) {
                         let title = applications::vacancy(tx.conn(), row.vacancy_id)
                             .await
-                            .map_err(internal)?
+                            .map_err(AppError::internal)?
                             .map(|v| v.title)
                             .unwrap_or_default();
                         let mail = self.resume_mail(&about.email, &title, id, secret);
-                        self.outbox.store(tx.conn(), &mail, now).await.map_err(internal)?;
+                        self.outbox
+                            .store(tx.conn(), &mail, now)
+                            .await
+                            .map_err(AppError::internal)?;
                         applications::set_resume_sent(tx.conn(), app_id, &about.email)
                             .await
-                            .map_err(internal)?;
+                            .map_err(AppError::internal)?;
                     }
                     Step::Eligibility
                 }
@@ -260,13 +259,14 @@ impl StoreApplying {
                 Ok(e) => {
                     applications::apply(tx.conn(), app_id, &Change::Eligibility(&e), now)
                         .await
-                        .map_err(internal)?;
+                        .map_err(AppError::internal)?;
                     Step::Documents
                 }
             },
             PageInput::Criteria(raw) => {
-                let criteria =
-                    applications::criteria(tx.conn(), row.vacancy_id).await.map_err(internal)?;
+                let criteria = applications::criteria(tx.conn(), row.vacancy_id)
+                    .await
+                    .map_err(AppError::internal)?;
                 match form::validate_answers(&criteria, &raw) {
                     Err(p) => {
                         return Self::keep_pending(tx, id, PendingInput::Criteria(raw), p, now)
@@ -277,10 +277,10 @@ impl StoreApplying {
                             criteria.iter().map(|c| c.position).zip(answers).collect();
                         applications::set_answers(tx.conn(), app_id, &numbered)
                             .await
-                            .map_err(internal)?;
+                            .map_err(AppError::internal)?;
                         applications::apply(tx.conn(), app_id, &Change::Touch, now)
                             .await
-                            .map_err(internal)?;
+                            .map_err(AppError::internal)?;
                         Step::Source
                     }
                 }
@@ -297,7 +297,7 @@ impl StoreApplying {
                         now,
                     )
                     .await
-                    .map_err(internal)?;
+                    .map_err(AppError::internal)?;
                     Step::Adjustments
                 }
             },
@@ -314,7 +314,7 @@ impl StoreApplying {
                         now,
                     )
                     .await
-                    .map_err(internal)?;
+                    .map_err(AppError::internal)?;
                     Step::Consents
                 }
             },
@@ -332,48 +332,54 @@ impl StoreApplying {
                 } else {
                     applications::withdraw_consent(tx.conn(), app_id, "reserve_list", "form", now)
                         .await
-                        .map_err(internal)?;
+                        .map_err(AppError::internal)?;
                 }
                 applications::apply(tx.conn(), app_id, &Change::Touch, now)
                     .await
-                    .map_err(internal)?;
+                    .map_err(AppError::internal)?;
                 Step::Monitoring
             }
             PageInput::Monitoring(page) => {
                 let pseudonym = self.pseudonyms.pseudonym(id);
-                let current =
-                    monitoring::own_answers(tx.conn(), &pseudonym).await.map_err(internal)?;
+                let current = monitoring::own_answers(tx.conn(), &pseudonym)
+                    .await
+                    .map_err(AppError::internal)?;
                 let next = current.with_main_page(&page).map_err(AppError::Validation)?;
-                monitoring::store(tx.conn(), &pseudonym, &next).await.map_err(internal)?;
+                monitoring::store(tx.conn(), &pseudonym, &next)
+                    .await
+                    .map_err(AppError::internal)?;
                 applications::apply(tx.conn(), app_id, &Change::MonitoringDone, now)
                     .await
-                    .map_err(internal)?;
+                    .map_err(AppError::internal)?;
                 if next.asks_ethnicity() { Step::Ethnicity } else { Step::Check }
             }
             PageInput::MonitoringSkipped => {
                 monitoring::delete(tx.conn(), &self.pseudonyms.pseudonym(id))
                     .await
-                    .map_err(internal)?;
+                    .map_err(AppError::internal)?;
                 applications::apply(tx.conn(), app_id, &Change::MonitoringDone, now)
                     .await
-                    .map_err(internal)?;
+                    .map_err(AppError::internal)?;
                 Step::Check
             }
             PageInput::Ethnicity(ethnicity, other) => {
                 let pseudonym = self.pseudonyms.pseudonym(id);
-                let current =
-                    monitoring::own_answers(tx.conn(), &pseudonym).await.map_err(internal)?;
+                let current = monitoring::own_answers(tx.conn(), &pseudonym)
+                    .await
+                    .map_err(AppError::internal)?;
                 let next = current
                     .with_ethnicity(ethnicity.as_deref(), other.as_deref())
                     .map_err(AppError::Validation)?;
-                monitoring::store(tx.conn(), &pseudonym, &next).await.map_err(internal)?;
+                monitoring::store(tx.conn(), &pseudonym, &next)
+                    .await
+                    .map_err(AppError::internal)?;
                 applications::apply(tx.conn(), app_id, &Change::Touch, now)
                     .await
-                    .map_err(internal)?;
+                    .map_err(AppError::internal)?;
                 Step::Check
             }
         };
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await.map_err(AppError::internal)?;
         self.outbox.wake();
         Ok(next)
     }
@@ -388,17 +394,19 @@ impl StoreApplying {
         let id = ApplicationId::from_uuid(row.id);
         let vacancy = applications::vacancy(tx.conn(), row.vacancy_id)
             .await
-            .map_err(internal)?
+            .map_err(AppError::internal)?
             .ok_or(AppError::NotFound)?;
-        let criteria = applications::criteria(tx.conn(), row.vacancy_id).await.map_err(internal)?;
-        let stored_answers = applications::answers(tx.conn(), row.id).await.map_err(internal)?;
-        let cv = applications::cv(tx.conn(), row.id).await.map_err(internal)?;
+        let criteria =
+            applications::criteria(tx.conn(), row.vacancy_id).await.map_err(AppError::internal)?;
+        let stored_answers =
+            applications::answers(tx.conn(), row.id).await.map_err(AppError::internal)?;
+        let cv = applications::cv(tx.conn(), row.id).await.map_err(AppError::internal)?;
         let reserve_list = applications::has_live_consent(tx.conn(), row.id, "reserve_list", now)
             .await
-            .map_err(internal)?;
+            .map_err(AppError::internal)?;
         let monitoring = monitoring::own_answers(tx.conn(), &self.pseudonyms.pseudonym(id))
             .await
-            .map_err(internal)?;
+            .map_err(AppError::internal)?;
         let answers = criteria
             .iter()
             .map(|c| {
@@ -437,7 +445,7 @@ impl StoreApplying {
             closes_at: vacancy.closes_at,
             open: vacancy.open_at(now),
             status: Status::from_code(&row.status)
-                .ok_or_else(|| internal("unknown application status"))?,
+                .ok_or_else(|| AppError::internal("unknown application status"))?,
             reference: row.reference.as_deref().and_then(Reference::parse),
             criteria,
             about: AboutYouInput {
@@ -494,8 +502,10 @@ impl Applying for StoreApplying {
         vacancy: VacancyId,
         now: DateTime<Utc>,
     ) -> Result<(ApplicationId, String), AppError> {
-        let mut tx = self.db.begin().await.map_err(internal)?;
-        let facts = applications::vacancy(tx.conn(), vacancy.as_uuid()).await.map_err(internal)?;
+        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
+        let facts = applications::vacancy(tx.conn(), vacancy.as_uuid())
+            .await
+            .map_err(AppError::internal)?;
         match facts {
             None => return Err(AppError::NotFound),
             Some(f) if f.status == "draft" => return Err(AppError::NotFound),
@@ -512,8 +522,8 @@ impl Applying for StoreApplying {
             now,
         )
         .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        .map_err(AppError::internal)?;
+        tx.commit().await.map_err(AppError::internal)?;
         Ok((id, token.expose().to_owned()))
     }
 
@@ -523,10 +533,10 @@ impl Applying for StoreApplying {
         secret: &str,
         now: DateTime<Utc>,
     ) -> Result<ApplicationView, AppError> {
-        let mut tx = self.db.begin().await.map_err(internal)?;
+        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
         let row = Self::load(&mut tx, id, secret).await?;
         let view = self.build_view(&mut tx, row, now).await?;
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await.map_err(AppError::internal)?;
         Ok(view)
     }
 
@@ -550,9 +560,9 @@ impl Applying for StoreApplying {
     ) -> Result<Step, AppError> {
         // Check the draft first, so nothing is uploaded for a wrong secret or a closed vacancy.
         let row = {
-            let mut tx = self.db.begin().await.map_err(internal)?;
+            let mut tx = self.db.begin().await.map_err(AppError::internal)?;
             let row = Self::load_open(&mut tx, id, secret, now).await?;
-            tx.commit().await.map_err(internal)?;
+            tx.commit().await.map_err(AppError::internal)?;
             row
         };
         let mut problems = Vec::new();
@@ -567,7 +577,7 @@ impl Applying for StoreApplying {
                     .documents
                     .put_checked(id.as_uuid(), body, self.settings.upload_limit)
                     .await
-                    .map_err(internal)?
+                    .map_err(AppError::internal)?
                 {
                     Ok((doc, size, kind)) => {
                         stored = Some((
@@ -590,17 +600,17 @@ impl Applying for StoreApplying {
             problems.extend(p.iter().cloned());
         }
         let has_cv = stored.is_some() || {
-            let mut conn = self.db.acquire().await.map_err(internal)?;
-            applications::cv(conn.conn(), row.id).await.map_err(internal)?.is_some()
+            let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
+            applications::cv(conn.conn(), row.id).await.map_err(AppError::internal)?.is_some()
         };
         if !has_cv && !problems.iter().any(|p| p.field == "cv") {
             problems.insert(0, FieldError::new("cv", "Select your CV"));
         }
-        let mut tx = self.db.begin().await.map_err(internal)?;
+        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
         // The draft may have been sent or closed while the file streamed in.
         if let Err(e) = Self::load_open(&mut tx, id, secret, now).await {
             if let Some((doc, ..)) = stored {
-                self.documents.delete(doc).await.map_err(internal)?;
+                self.documents.delete(doc).await.map_err(AppError::internal)?;
             }
             return Err(e);
         }
@@ -610,27 +620,29 @@ impl Applying for StoreApplying {
                 id: doc.document,
                 original_name: name.clone(),
                 media_type: kind.media_type().to_owned(),
-                size_bytes: i64::try_from(*size).map_err(internal)?,
+                size_bytes: i64::try_from(*size).map_err(AppError::internal)?,
             };
             old = applications::replace_cv(tx.conn(), row.id, &record, now)
                 .await
-                .map_err(internal)?;
+                .map_err(AppError::internal)?;
         }
         if !problems.is_empty() {
             // A good file is kept even when the statement needs work; the statement as typed
             // is kept to show again.
-            let json =
-                serde_json::to_string(&PendingInput::Documents(statement)).map_err(internal)?;
-            applications::set_pending(tx.conn(), row.id, &json, now).await.map_err(internal)?;
-            tx.commit().await.map_err(internal)?;
+            let json = serde_json::to_string(&PendingInput::Documents(statement))
+                .map_err(AppError::internal)?;
+            applications::set_pending(tx.conn(), row.id, &json, now)
+                .await
+                .map_err(AppError::internal)?;
+            tx.commit().await.map_err(AppError::internal)?;
             self.delete_old(id, old).await;
             return Err(AppError::Validation(problems));
         }
         let text = statement_result.map_err(AppError::Validation)?;
         applications::apply(tx.conn(), row.id, &Change::Statement(&text), now)
             .await
-            .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+            .map_err(AppError::internal)?;
+        tx.commit().await.map_err(AppError::internal)?;
         self.delete_old(id, old).await;
         Ok(Step::Criteria)
     }
@@ -642,7 +654,7 @@ impl Applying for StoreApplying {
         declared: bool,
         now: DateTime<Utc>,
     ) -> Result<Reference, AppError> {
-        let mut tx = self.db.begin().await.map_err(internal)?;
+        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
         let row = Self::load(&mut tx, id, secret).await?;
         if row.status == Status::Submitted.code() {
             // A second press of "send", or a retried request: the same application, once.
@@ -650,7 +662,7 @@ impl Applying for StoreApplying {
                 .reference
                 .as_deref()
                 .and_then(Reference::parse)
-                .ok_or_else(|| internal("sent without reference"));
+                .ok_or_else(|| AppError::internal("sent without reference"));
         }
         if row.status != Status::Draft.code() {
             return Err(AppError::NotFound);
@@ -687,7 +699,7 @@ impl Applying for StoreApplying {
             Reference::from_random(u64::from_le_bytes(crate::documents::random_bytes::<8>()));
         if !applications::submit(tx.conn(), row.id, reference.as_str(), now)
             .await
-            .map_err(internal)?
+            .map_err(AppError::internal)?
         {
             // The vacancy closed in the instant between the check and the write.
             return Err(closed());
@@ -697,11 +709,11 @@ impl Applying for StoreApplying {
         let portal_link =
             crate::portal::issue_link(tx.conn(), &self.settings.public_url, &email, now)
                 .await
-                .map_err(internal)?;
+                .map_err(AppError::internal)?;
         let mail =
             self.receipt_mail(&email, &name, &view.vacancy_title, id, &reference, &portal_link);
-        self.outbox.store(tx.conn(), &mail, now).await.map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        self.outbox.store(tx.conn(), &mail, now).await.map_err(AppError::internal)?;
+        tx.commit().await.map_err(AppError::internal)?;
         self.outbox.wake();
         Ok(reference)
     }
@@ -724,10 +736,10 @@ impl StoreApplying {
     /// Database failure.
     pub async fn resume(&self, secret: &str) -> Result<Option<ApplicationId>, AppError> {
         let Some(digest) = digest_of(secret) else { return Ok(None) };
-        let mut conn = self.db.acquire().await.map_err(internal)?;
+        let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
         Ok(applications::id_by_token(conn.conn(), &digest)
             .await
-            .map_err(internal)?
+            .map_err(AppError::internal)?
             .map(ApplicationId::from_uuid))
     }
 }

@@ -46,11 +46,6 @@ pub struct StorePortal {
     settings: Arc<PortalSettings>,
 }
 
-/// Logs an unexpected failure once and answers the generic error.
-fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::internal(e)
-}
-
 /// A new portal link for `email`, stored in the caller's transaction; returns the secret and
 /// the mail text that carries it. Used by the receipt of a sent application and by
 /// [`Portal::request_link`].
@@ -86,7 +81,7 @@ impl StorePortal {
         let digest = digest_of(secret).ok_or(AppError::SignInRequired)?;
         q::live_link(tx.conn(), &digest, now)
             .await
-            .map_err(internal)?
+            .map_err(AppError::internal)?
             .ok_or(AppError::SignInRequired)
     }
 
@@ -100,7 +95,7 @@ impl StorePortal {
         let (email, _) = Self::holder(tx, secret, now).await?;
         let status = q::status_if_owned(tx.conn(), application.as_uuid(), &email)
             .await
-            .map_err(internal)?
+            .map_err(AppError::internal)?
             .and_then(|s| Status::from_code(&s))
             .ok_or(AppError::NotFound)?;
         Ok((email, status))
@@ -116,8 +111,11 @@ impl StorePortal {
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, AppError> {
         let Some(digest) = digest_of(secret) else { return Ok(None) };
-        let mut conn = self.db.acquire().await.map_err(internal)?;
-        Ok(q::live_link(conn.conn(), &digest, now).await.map_err(internal)?.map(|(_, until)| until))
+        let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
+        Ok(q::live_link(conn.conn(), &digest, now)
+            .await
+            .map_err(AppError::internal)?
+            .map(|(_, until)| until))
     }
 
     fn message(
@@ -152,17 +150,18 @@ impl Portal for StorePortal {
                 "Enter an email address in the correct format, like name@example.com",
             ));
         }
-        let mut tx = self.db.begin().await.map_err(internal)?;
+        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
         // At most a few links an hour per address (receipts included), so the form cannot be
         // used to flood someone's inbox. Over the limit the answer is the same as always.
-        let recent =
-            q::links_since(tx.conn(), &email, now - TimeDelta::hours(1)).await.map_err(internal)?;
+        let recent = q::links_since(tx.conn(), &email, now - TimeDelta::hours(1))
+            .await
+            .map_err(AppError::internal)?;
         if recent < LINKS_PER_HOUR
-            && q::has_applications(tx.conn(), &email).await.map_err(internal)?
+            && q::has_applications(tx.conn(), &email).await.map_err(AppError::internal)?
         {
             let link = issue_link(tx.conn(), &self.settings.public_url, &email, now)
                 .await
-                .map_err(internal)?;
+                .map_err(AppError::internal)?;
             let org = &self.settings.organisation;
             let mail = self.message(
                 "portal.link",
@@ -175,19 +174,19 @@ impl Portal for StorePortal {
                      your applications. If you did not ask for it, you can ignore this email.\n"
                 ),
             );
-            self.outbox.store(tx.conn(), &mail, now).await.map_err(internal)?;
+            self.outbox.store(tx.conn(), &mail, now).await.map_err(AppError::internal)?;
         }
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await.map_err(AppError::internal)?;
         self.outbox.wake();
         Ok(())
     }
 
     async fn view(&self, secret: &str, now: DateTime<Utc>) -> Result<PortalView, AppError> {
-        let mut tx = self.db.begin().await.map_err(internal)?;
+        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
         let (email, link_expires_at) = Self::holder(&mut tx, secret, now).await?;
-        let rows = q::applications_of(tx.conn(), &email, now).await.map_err(internal)?;
-        let contact = q::contact_of(tx.conn(), &email).await.map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        let rows = q::applications_of(tx.conn(), &email, now).await.map_err(AppError::internal)?;
+        let contact = q::contact_of(tx.conn(), &email).await.map_err(AppError::internal)?;
+        tx.commit().await.map_err(AppError::internal)?;
         let s = |v: Option<String>| v.unwrap_or_default();
         let contact = contact.map_or_else(ContactDetails::default, |c| ContactDetails {
             full_name: s(c.full_name),
@@ -231,13 +230,13 @@ impl Portal for StorePortal {
         application: ApplicationId,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let mut tx = self.db.begin().await.map_err(internal)?;
+        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
         let (_, status) = Self::owned(&mut tx, secret, application, now).await?;
         // Withdrawing twice (a double click, a resent form) is one withdrawal.
         if status == Status::Submitted {
-            q::withdraw(tx.conn(), application.as_uuid(), now).await.map_err(internal)?;
+            q::withdraw(tx.conn(), application.as_uuid(), now).await.map_err(AppError::internal)?;
         }
-        tx.commit().await.map_err(internal)
+        tx.commit().await.map_err(AppError::internal)
     }
 
     async fn set_reserve_list(
@@ -247,7 +246,7 @@ impl Portal for StorePortal {
         give: bool,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let mut tx = self.db.begin().await.map_err(internal)?;
+        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
         let (_, status) = Self::owned(&mut tx, secret, application, now).await?;
         let id = application.as_uuid();
         if give {
@@ -260,11 +259,11 @@ impl Portal for StorePortal {
             // A lapsed consent is not live: end its record before giving a new one.
             if !applications::has_live_consent(tx.conn(), id, "reserve_list", now)
                 .await
-                .map_err(internal)?
+                .map_err(AppError::internal)?
             {
                 applications::withdraw_consent(tx.conn(), id, "reserve_list", "portal", now)
                     .await
-                    .map_err(internal)?;
+                    .map_err(AppError::internal)?;
                 crate::applying::give_reserve_list(
                     tx.conn(),
                     id,
@@ -278,9 +277,9 @@ impl Portal for StorePortal {
         } else {
             applications::withdraw_consent(tx.conn(), id, "reserve_list", "portal", now)
                 .await
-                .map_err(internal)?;
+                .map_err(AppError::internal)?;
         }
-        tx.commit().await.map_err(internal)
+        tx.commit().await.map_err(AppError::internal)
     }
 
     async fn correct_contact(
@@ -290,14 +289,14 @@ impl Portal for StorePortal {
         now: DateTime<Utc>,
     ) -> Result<bool, AppError> {
         let about = input.validate().map_err(AppError::Validation)?;
-        let mut tx = self.db.begin().await.map_err(internal)?;
+        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
         let (email, _) = Self::holder(&mut tx, secret, now).await?;
-        q::correct_contact(tx.conn(), &email, &about, now).await.map_err(internal)?;
+        q::correct_contact(tx.conn(), &email, &about, now).await.map_err(AppError::internal)?;
         let changed = about.email != email;
         if changed {
             // Links were sent to the old address: they must not keep opening the portal of
             // the new one. Both addresses are told, so a change nobody asked for is noticed.
-            q::revoke_all(tx.conn(), &email, now).await.map_err(internal)?;
+            q::revoke_all(tx.conn(), &email, now).await.map_err(AppError::internal)?;
             let org = &self.settings.organisation;
             let old = self.message(
                 "portal.address-changed",
@@ -309,10 +308,10 @@ impl Portal for StorePortal {
                      this change, reply to the person who advertised the job.\n"
                 ),
             );
-            self.outbox.store(tx.conn(), &old, now).await.map_err(internal)?;
+            self.outbox.store(tx.conn(), &old, now).await.map_err(AppError::internal)?;
             let link = issue_link(tx.conn(), &self.settings.public_url, &about.email, now)
                 .await
-                .map_err(internal)?;
+                .map_err(AppError::internal)?;
             let new = self.message(
                 "portal.link",
                 &about.email,
@@ -322,17 +321,17 @@ impl Portal for StorePortal {
                      to see them:\n\n{link}\n\nThe link works for {LINK_DAYS} days. Keep it private.\n"
                 ),
             );
-            self.outbox.store(tx.conn(), &new, now).await.map_err(internal)?;
+            self.outbox.store(tx.conn(), &new, now).await.map_err(AppError::internal)?;
         }
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await.map_err(AppError::internal)?;
         self.outbox.wake();
         Ok(changed)
     }
 
     async fn sign_out(&self, secret: &str, now: DateTime<Utc>) -> Result<(), AppError> {
         let Some(digest) = digest_of(secret) else { return Ok(()) };
-        let mut tx = self.db.begin().await.map_err(internal)?;
-        q::revoke(tx.conn(), &digest, now).await.map_err(internal)?;
-        tx.commit().await.map_err(internal)
+        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
+        q::revoke(tx.conn(), &digest, now).await.map_err(AppError::internal)?;
+        tx.commit().await.map_err(AppError::internal)
     }
 }
