@@ -294,8 +294,14 @@ pub fn services() -> Result<Services, AppError> {
 #[must_use]
 pub fn request_cookie(name: &str) -> Option<String> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-    parts
-        .headers
+    cookie_in(&parts.headers, name)
+}
+
+/// The value of cookie `name` in these request headers, if any. The one cookie parser: pages,
+/// server functions and the server's own handlers all read cookies through it.
+#[must_use]
+pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

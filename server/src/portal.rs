@@ -74,12 +74,12 @@ impl StorePortal {
 
     /// The address a live portal secret was issued for, with its expiry.
     async fn holder(
-        tx: &mut db::Tx,
+        conn: db::Conn<'_>,
         secret: &str,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), AppError> {
         let digest = digest_of(secret).ok_or(AppError::SignInRequired)?;
-        q::live_link(tx.conn(), &digest, now)
+        q::live_link(conn, &digest, now)
             .await
             .map_err(AppError::internal)?
             .ok_or(AppError::SignInRequired)
@@ -92,7 +92,7 @@ impl StorePortal {
         application: ApplicationId,
         now: DateTime<Utc>,
     ) -> Result<(String, Status), AppError> {
-        let (email, _) = Self::holder(tx, secret, now).await?;
+        let (email, _) = Self::holder(tx.conn(), secret, now).await?;
         let status = q::status_if_owned(tx.conn(), application.as_uuid(), &email)
             .await
             .map_err(AppError::internal)?
@@ -182,11 +182,14 @@ impl Portal for StorePortal {
     }
 
     async fn view(&self, secret: &str, now: DateTime<Utc>) -> Result<PortalView, AppError> {
-        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
-        let (email, link_expires_at) = Self::holder(&mut tx, secret, now).await?;
-        let rows = q::applications_of(tx.conn(), &email, now).await.map_err(AppError::internal)?;
-        let contact = q::contact_of(tx.conn(), &email).await.map_err(AppError::internal)?;
-        tx.commit().await.map_err(AppError::internal)?;
+        // Reads only: a pooled connection, not a transaction (which on SQLite takes the write
+        // lock).
+        let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
+        let (email, link_expires_at) = Self::holder(conn.conn(), secret, now).await?;
+        let rows =
+            q::applications_of(conn.conn(), &email, now).await.map_err(AppError::internal)?;
+        let contact = q::contact_of(conn.conn(), &email).await.map_err(AppError::internal)?;
+        drop(conn);
         let s = |v: Option<String>| v.unwrap_or_default();
         let contact = contact.map_or_else(ContactDetails::default, |c| ContactDetails {
             full_name: s(c.full_name),
@@ -290,7 +293,7 @@ impl Portal for StorePortal {
     ) -> Result<bool, AppError> {
         let about = input.validate().map_err(AppError::Validation)?;
         let mut tx = self.db.begin().await.map_err(AppError::internal)?;
-        let (email, _) = Self::holder(&mut tx, secret, now).await?;
+        let (email, _) = Self::holder(tx.conn(), secret, now).await?;
         q::correct_contact(tx.conn(), &email, &about, now).await.map_err(AppError::internal)?;
         let changed = about.email != email;
         if changed {

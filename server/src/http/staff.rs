@@ -81,14 +81,7 @@ pub(super) async fn rate_limited(
 }
 
 pub(super) fn presented_token(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+    app::ports::cookie_in(headers, name)
 }
 
 /// Resolves the session cookie to an [`Actor`] and puts it in the request's extensions, where
