@@ -97,6 +97,29 @@ pub trait TwoFactor: Send + Sync {
     ) -> Result<crate::domain::staff::TwoFactorPage, AppError>;
 }
 
+/// Vacancy management, for staff (the caller has authorised: `ManageVacancies` for the
+/// editor; the list is cut to the caller's [`crate::domain::access::VacancyScope`]).
+#[async_trait]
+pub trait Vacancies: Send + Sync {
+    /// The vacancies in `scope`, drafts first, with their counts of applications.
+    async fn list(
+        &self,
+        scope: &crate::domain::access::VacancyScope,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<crate::domain::vacancy_edit::StaffVacancyRow>, AppError>;
+
+    /// The editor for vacancy `id` (`None`: a new one). With `rejected`, it shows `viewer`'s
+    /// last rejected input for that form with its messages instead of what is stored. An
+    /// unknown vacancy is `NotFound`.
+    async fn editor(
+        &self,
+        viewer: crate::domain::StaffId,
+        id: Option<VacancyId>,
+        rejected: bool,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::vacancy_edit::VacancyEditor, AppError>;
+}
+
 /// One page of the application form, as sent, for [`Applying::save`].
 #[derive(Debug, Clone)]
 pub enum PageInput {
@@ -247,6 +270,8 @@ pub struct Services {
     pub staff_directory: Arc<dyn StaffDirectory>,
     /// Second factors.
     pub two_factor: Arc<dyn TwoFactor>,
+    /// Vacancy management.
+    pub vacancies: Arc<dyn Vacancies>,
     /// The application journey.
     pub applying: Arc<dyn Applying>,
     /// The applicant portal.

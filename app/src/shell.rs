@@ -12,6 +12,7 @@ use crate::pages::{
     staff::{SetPasswordPage, SignInPage, StaffHomePage},
     two_factor::{SignInCodePage, TwoFactorPage},
     users::{AccountPage, InvitePage, UsersPage},
+    vacancies::{StaffVacanciesPage, VacancyEditorPage},
     vacancy::VacancyPage,
 };
 use leptos::prelude::*;
@@ -152,6 +153,21 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("staff"), StaticSegment("users"), ParamSegment("id"))
                             view=AccountPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("vacancies"))
+                            view=StaffVacanciesPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("vacancies"), StaticSegment("new"))
+                            view=VacancyEditorPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("vacancies"), ParamSegment("id"))
+                            view=VacancyEditorPage
                             ssr=SsrMode::Async
                         />
                         <Route

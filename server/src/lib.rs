@@ -24,3 +24,4 @@ pub mod seed;
 pub mod staff_admin;
 pub mod startup;
 pub mod telemetry;
+pub mod vacancy_admin;

@@ -23,7 +23,6 @@ use tokio::net::TcpListener;
 pub const BUNDLE_NAME: &str = "shortlist";
 
 /// A built application with its listener bound.
-#[derive(Debug)]
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
@@ -31,6 +30,14 @@ pub struct Application {
     db: Database,
     documents: Documents,
     dispatcher: crate::mail::Dispatcher,
+    vacancy_admin: crate::vacancy_admin::VacancyAdmin,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application").field("address", &self.address).finish_non_exhaustive()
+    }
 }
 
 impl Application {
@@ -85,18 +92,25 @@ impl Application {
                 reserve_list_months: config.applying.reserve_list_months,
             },
         );
+        let vacancy_admin = crate::vacancy_admin::VacancyAdmin::new(
+            db.clone(),
+            outbox.clone(),
+            config.public_url.clone(),
+        );
         let staff_admin = StaffAdmin::new(
             db.clone(),
             outbox,
             config.public_url.clone(),
             config.organisation_name.clone(),
         );
+        let services_clock = clock.clone();
         let services = Services {
             careers: Arc::new(StoreCareers::new(db.clone())),
             staff_links: Arc::new(crate::auth::links::StoreStaffLinks::new(db.clone())),
             audit: Arc::new(crate::audit_trail::StoreAuditTrail::new(db.clone())),
             staff_directory: Arc::new(StoreStaffDirectory::new(db.clone(), second_factors.clone())),
             two_factor: Arc::new(StoreTwoFactor::new(db.clone(), second_factors.clone())),
+            vacancies: Arc::new(vacancy_admin.clone()),
             applying: Arc::new(applying.clone()),
             portal: Arc::new(portal.clone()),
             clock,
@@ -124,8 +138,18 @@ impl Application {
             second_factors,
             applying,
             portal,
+            vacancy_admin: vacancy_admin.clone(),
         };
-        Ok(Self { listener, router: router(state), address, db, documents, dispatcher })
+        Ok(Self {
+            listener,
+            router: router(state),
+            address,
+            db,
+            documents,
+            dispatcher,
+            vacancy_admin,
+            clock: services_clock,
+        })
     }
 
     /// The address actually bound (its port is the real one when 0 was asked for).
@@ -144,6 +168,12 @@ impl Application {
     #[must_use]
     pub fn dispatcher(&self) -> crate::mail::Dispatcher {
         self.dispatcher.clone()
+    }
+
+    /// Vacancy management, for tests that run the closing alerts on demand.
+    #[must_use]
+    pub fn vacancy_admin(&self) -> crate::vacancy_admin::VacancyAdmin {
+        self.vacancy_admin.clone()
     }
 
     /// Document storage, for tests.
@@ -167,11 +197,18 @@ impl Application {
         let mail = tokio::spawn(self.dispatcher.run(async move {
             let _ = mail_stopped.await;
         }));
+        // So does the job that tells hiring managers their vacancy has closed.
+        let (stop_alerts, alerts_stopped) = tokio::sync::oneshot::channel::<()>();
+        let alerts = tokio::spawn(self.vacancy_admin.run_alerts(self.clock, async move {
+            let _ = alerts_stopped.await;
+        }));
         // The peer address is what the audit log and the sign-in rate limit record.
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         let _ = stop_mail.send(());
+        let _ = stop_alerts.send(());
         let _ = mail.await;
+        let _ = alerts.await;
         self.db.close().await;
         tracing::info!("stopped");
         result

@@ -14,6 +14,7 @@ pub mod portal;
 pub mod staff;
 pub mod time;
 pub mod vacancy;
+pub mod vacancy_edit;
 
 pub use ids::{ApplicationId, StaffId, VacancyId};
 pub use vacancy::{SalaryBand, VacancyDetail, VacancySummary};

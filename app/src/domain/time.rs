@@ -34,6 +34,22 @@ pub fn to_uk(at: DateTime<Utc>) -> (chrono::NaiveDateTime, bool) {
     ((at + offset).naive_utc(), bst)
 }
 
+/// The UTC instant of a UK wall-clock time. When the clocks go back the hour from 1am to 2am
+/// happens twice, and the first (BST) one is meant; when they go forward the hour from 1am
+/// to 2am does not exist, and the answer is `None`.
+#[must_use]
+pub fn from_uk(local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
+    let as_gmt = Utc.from_utc_datetime(&local);
+    let as_bst = as_gmt - Duration::hours(1);
+    if to_uk(as_bst) == (local, true) {
+        Some(as_bst)
+    } else if to_uk(as_gmt) == (local, false) {
+        Some(as_gmt)
+    } else {
+        None
+    }
+}
+
 /// A date and time the way GOV.UK writes them: "5 December 2026 at 11:59pm".
 #[must_use]
 pub fn format_uk_datetime(at: DateTime<Utc>) -> String {
@@ -83,6 +99,21 @@ mod tests {
         // 2027: 28 March and 31 October (a month whose last day is a Sunday).
         assert!(to_uk(utc("2027-10-31T00:30:00Z")).1);
         assert!(!to_uk(utc("2027-10-31T01:00:00Z")).1);
+    }
+
+    #[test]
+    fn uk_wall_clock_times_convert_back_to_the_instant() {
+        let local = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        assert_eq!(from_uk(local("2026-12-05 23:59")), Some(utc("2026-12-05T23:59:00Z")));
+        assert_eq!(from_uk(local("2026-07-01 12:00")), Some(utc("2026-07-01T11:00:00Z")));
+        // Clocks go forward at 1am on 29 March 2026: 1:30am never happens.
+        assert_eq!(from_uk(local("2026-03-29 01:30")), None);
+        assert_eq!(from_uk(local("2026-03-29 02:00")), Some(utc("2026-03-29T01:00:00Z")));
+        // Clocks go back at 2am on 25 October 2026: 1:30am happens twice; the first is meant.
+        assert_eq!(from_uk(local("2026-10-25 01:30")), Some(utc("2026-10-25T00:30:00Z")));
+        for at in ["2026-01-10T00:00:00Z", "2026-06-30T23:59:00Z", "2027-10-31T00:30:00Z"] {
+            assert_eq!(from_uk(to_uk(utc(at)).0), Some(utc(at)), "{at}");
+        }
     }
 
     #[test]

@@ -14,4 +14,5 @@ pub mod portal;
 pub mod staff;
 pub mod two_factor;
 pub mod users;
+pub mod vacancies;
 pub mod vacancy;

@@ -74,6 +74,7 @@ pub fn StaffHomePage() -> impl IntoView {
                         <p class="body">{me.reach}</p>
                         <TwoFactorBanner/>
                         <ul class="list">
+                            <li><a class="link" href="/staff/vacancies">"Vacancies"</a></li>
                             {me.manage_staff.then(|| view! {
                                 <li><a class="link" href="/staff/users">"Staff accounts"</a></li>
                             })}

@@ -21,6 +21,7 @@ pub mod portal;
 pub mod second_factor;
 pub mod sessions;
 pub mod staff;
+pub mod staff_forms;
 pub mod vacancies;
 
 use sqlx::{

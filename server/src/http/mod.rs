@@ -13,6 +13,7 @@ mod second_factor;
 mod staff;
 mod trace;
 mod users;
+mod vacancies;
 
 use crate::{config::Config, db::Database, documents::Documents};
 use app::ports::Services;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub applying: crate::applying::StoreApplying,
     /// The applicant portal (for the emailed portal link).
     pub portal: crate::portal::StorePortal,
+    /// Vacancy management.
+    pub vacancy_admin: crate::vacancy_admin::VacancyAdmin,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -85,6 +88,10 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/users/{id}/reset-two-factor", post(users::reset_two_factor))
         .route("/staff/users/{id}/deactivate", post(users::deactivate))
         .route("/staff/settings/two-factor", post(users::require_two_factor))
+        .route("/staff/vacancies/new", post(vacancies::create))
+        .route("/staff/vacancies/{id}", post(vacancies::update))
+        .route("/staff/vacancies/{id}/publish", post(vacancies::publish))
+        .route("/staff/vacancies/{id}/close", post(vacancies::close))
         .route("/apply/resume/{token}", get(applying::resume))
         .route("/portal/open/{token}", get(applying::open_portal))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {

@@ -62,6 +62,21 @@ fn rows(v: VacancyId) -> Vec<(&'static str, &'static str, String, &'static str)>
         ("POST", "/staff/users/x/reset-two-factor", String::new(), "sNFFFFF"),
         ("POST", "/staff/users/x/deactivate", String::new(), "sNFFFFF"),
         ("POST", "/staff/settings/two-factor", "require=maybe".into(), "sYFFFFF"),
+        // Vacancies: every signed-in person sees the list (cut to what they may see); HR
+        // creates and changes vacancies; a vacancy's own hiring manager and panel (and the
+        // auditor) may read it; anyone else is told it does not exist. Bad forms and
+        // impossible steps (publishing a published vacancy) come back to the page for HR.
+        ("POST", "/api/staff-vacancies", String::new(), "sYYYYYY"),
+        ("GET", "/staff/vacancies", String::new(), "sYYYYYY"),
+        ("POST", "/api/vacancy-editor", format!("id={v}&rejected=false"), "sYYYYYN"),
+        ("GET", "/staff/vacancies/{v}", String::new(), "sYYYYYN"),
+        ("POST", "/api/vacancy-editor", "id=&rejected=true".into(), "sYYFFFF"),
+        ("GET", "/staff/vacancies/new", String::new(), "sYYFFFF"),
+        ("POST", "/staff/vacancies/new", "title=".into(), "sYYFFFF"),
+        ("POST", "/staff/vacancies/{v}", "title=".into(), "sYYFFFF"),
+        ("POST", "/staff/vacancies/{v}/publish", String::new(), "sYYFFFF"),
+        ("POST", "/staff/vacancies/{v}/close", String::new(), "sYYFFFF"),
+        ("POST", "/staff/vacancies/not-an-id/close", "confirm=yes".into(), "sNNFFFF"),
         // Each person's own second factor; the code step needs a part-finished sign-in, and
         // without one sends everybody back to the sign-in page.
         ("POST", "/api/two-factor", String::new(), "sYYYYYY"),

@@ -117,6 +117,7 @@ pub struct TestApp {
     pub documents: server::documents::Documents,
     pub clock: Arc<TestClock>,
     pub client: reqwest::Client,
+    pub vacancy_admin: server::vacancy_admin::VacancyAdmin,
     _test_db: TestDb,
     _data: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
@@ -136,6 +137,7 @@ impl TestApp {
         let base = format!("http://{}", app.address());
         let db = app.database();
         let documents = app.documents();
+        let vacancy_admin = app.vacancy_admin();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
@@ -152,6 +154,7 @@ impl TestApp {
             documents,
             clock,
             client,
+            vacancy_admin,
             _test_db: test_db,
             _data: data,
             _stop: stop,

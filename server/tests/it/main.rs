@@ -8,6 +8,7 @@
 //! - `portal`: the applicant portal: links, withdrawing, consents, contact corrections.
 //! - `accounts`: user management, invitations by email, the mail outbox and second factors.
 //! - `signin`: staff sign-in, sign-out and sessions over HTTP.
+//! - `vacancies`: HR's vacancy management, the closing alert, and the careers pages after it.
 //! - `http`: the whole application started in-process on port 0 and driven over HTTP.
 //!
 //! PostgreSQL tests need a server (see `helpers::postgres_admin_url`); when none answers they
@@ -27,3 +28,4 @@ mod http;
 mod portal;
 mod signin;
 mod staff;
+mod vacancies;

@@ -16,7 +16,7 @@ pub fn word_count(text: &str) -> usize {
 }
 
 /// A single-line text field: trimmed; `None` when blank.
-fn line(raw: &str) -> Option<String> {
+pub(crate) fn line(raw: &str) -> Option<String> {
     let t = raw.trim();
     (!t.is_empty()).then(|| t.to_owned())
 }
@@ -26,7 +26,7 @@ fn has_control(text: &str, multi_line: bool) -> bool {
 }
 
 /// Checks one text field. `label` starts the messages ("Full name must be …").
-fn check_text(
+pub(crate) fn check_text(
     problems: &mut Vec<FieldError>,
     field: &str,
     label: &str,
@@ -317,7 +317,7 @@ pub fn parse_date_input(
 }
 
 /// Parses a salary in whole pounds, forgiving "£" and thousands separators.
-fn parse_pounds(raw: &str) -> Option<i32> {
+pub(crate) fn parse_pounds(raw: &str) -> Option<i32> {
     let cleaned: String =
         raw.trim().trim_start_matches('£').chars().filter(|c| *c != ',').collect();
     let cleaned = cleaned.strip_suffix(".00").unwrap_or(&cleaned);
