@@ -46,7 +46,7 @@ SELECT v.id, s.position, s.stage FROM vacancies v CROSS JOIN (
 -- who gave another answer, nobody is rejected automatically.
 CREATE TABLE vacancy_screening_questions (
     vacancy_id UUID NOT NULL REFERENCES vacancies (id) ON DELETE CASCADE,
-    position   INTEGER NOT NULL CHECK (position BETWEEN 1 AND 10),
+    position   INTEGER NOT NULL CHECK (position BETWEEN 1 AND 5),
     text       TEXT NOT NULL CHECK (char_length(text) BETWEEN 1 AND 300),
     expected   TEXT CHECK (expected IN ('yes', 'no')),
     PRIMARY KEY (vacancy_id, position)
@@ -56,7 +56,7 @@ CREATE TABLE vacancy_screening_questions (
 -- deleted with the application.
 CREATE TABLE application_screening_answers (
     application_id UUID NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
-    position       INTEGER NOT NULL CHECK (position BETWEEN 1 AND 10),
+    position       INTEGER NOT NULL CHECK (position BETWEEN 1 AND 5),
     answer         TEXT NOT NULL CHECK (answer IN ('yes', 'no')),
     PRIMARY KEY (application_id, position)
 );

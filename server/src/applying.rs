@@ -251,18 +251,26 @@ impl StoreApplying {
                     Step::Eligibility
                 }
             },
-            PageInput::Eligibility(raw) => match raw.validate(today) {
-                Err(p) => {
-                    return Self::keep_pending(tx, id, PendingInput::Eligibility(raw), p, now)
-                        .await;
+            PageInput::Eligibility(raw) => {
+                let questions = applications::screening_questions(tx.conn(), row.vacancy_id)
+                    .await
+                    .map_err(AppError::internal)?;
+                match raw.validate(today, &questions) {
+                    Err(p) => {
+                        return Self::keep_pending(tx, id, PendingInput::Eligibility(raw), p, now)
+                            .await;
+                    }
+                    Ok(e) => {
+                        applications::apply(tx.conn(), app_id, &Change::Eligibility(&e), now)
+                            .await
+                            .map_err(AppError::internal)?;
+                        applications::set_screening_answers(tx.conn(), app_id, &e.screening)
+                            .await
+                            .map_err(AppError::internal)?;
+                        Step::Documents
+                    }
                 }
-                Ok(e) => {
-                    applications::apply(tx.conn(), app_id, &Change::Eligibility(&e), now)
-                        .await
-                        .map_err(AppError::internal)?;
-                    Step::Documents
-                }
-            },
+            }
             PageInput::Criteria(raw) => {
                 let criteria = applications::criteria(tx.conn(), row.vacancy_id)
                     .await
@@ -401,6 +409,15 @@ impl StoreApplying {
         let stored_answers =
             applications::answers(tx.conn(), row.id).await.map_err(AppError::internal)?;
         let cv = applications::cv(tx.conn(), row.id).await.map_err(AppError::internal)?;
+        let screening_questions = applications::screening_questions(tx.conn(), row.vacancy_id)
+            .await
+            .map_err(AppError::internal)?;
+        let screening = applications::screening_answers(tx.conn(), row.id)
+            .await
+            .map_err(AppError::internal)?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
         let reserve_list = applications::has_live_consent(tx.conn(), row.id, "reserve_list", now)
             .await
             .map_err(AppError::internal)?;
@@ -448,6 +465,7 @@ impl StoreApplying {
                 .ok_or_else(|| AppError::internal("unknown application status"))?,
             reference: row.reference.as_deref().and_then(Reference::parse),
             criteria,
+            screening_questions,
             about: AboutYouInput {
                 full_name: s(&row.full_name),
                 preferred_name: s(&row.preferred_name),
@@ -462,6 +480,7 @@ impl StoreApplying {
                 start_month: start.map(|d| d.format("%-m").to_string()).unwrap_or_default(),
                 start_year: start.map(|d| d.format("%Y").to_string()).unwrap_or_default(),
                 salary: row.salary_expectation.map(|p| p.to_string()).unwrap_or_default(),
+                screening,
             },
             cv: cv.map(|d| UploadedFile {
                 name: d.original_name,

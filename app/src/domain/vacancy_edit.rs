@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 /// The most criteria a person specification may have.
 pub const MAX_CRITERIA: usize = 20;
 /// The most screening questions a vacancy may ask.
-pub const MAX_QUESTIONS: usize = 10;
+pub const MAX_QUESTIONS: usize = 5;
 /// The most location tags a vacancy may have.
 pub const MAX_LOCATION_TAGS: usize = 10;
 

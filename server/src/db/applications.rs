@@ -441,3 +441,49 @@ pub async fn count(conn: Conn<'_>, status: &str) -> Result<i64, DbError> {
         on_conn!(conn, c => sqlx::query_as(SQL).bind(status).fetch_one(&mut *c).await)?;
     Ok(n)
 }
+
+/// A vacancy's screening questions, in order.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn screening_questions(conn: Conn<'_>, vacancy: Uuid) -> Result<Vec<String>, DbError> {
+    const SQL: &str =
+        "SELECT text FROM vacancy_screening_questions WHERE vacancy_id = $1 ORDER BY position";
+    let rows: Vec<(String,)> =
+        on_conn!(conn, c => sqlx::query_as(SQL).bind(vacancy).fetch_all(&mut *c).await)?;
+    Ok(rows.into_iter().map(|(t,)| t).collect())
+}
+
+/// An application's answers to its vacancy's screening questions, in question order.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn screening_answers(conn: Conn<'_>, id: Uuid) -> Result<Vec<(i32, String)>, DbError> {
+    const SQL: &str = "SELECT position, answer FROM application_screening_answers \
+                       WHERE application_id = $1 ORDER BY position";
+    Ok(on_conn!(conn, c => sqlx::query_as(SQL).bind(id).fetch_all(&mut *c).await)?)
+}
+
+/// Replaces an application's screening answers (`true` = yes), numbered from 1.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn set_screening_answers(
+    mut conn: Conn<'_>,
+    id: Uuid,
+    answers: &[bool],
+) -> Result<(), DbError> {
+    on_conn!(conn.reborrow(), c => sqlx::query(
+        "DELETE FROM application_screening_answers WHERE application_id = $1")
+        .bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    for (position, yes) in (1_i32..).zip(answers) {
+        let answer = if *yes { "yes" } else { "no" };
+        on_conn!(conn.reborrow(), c => sqlx::query(
+            "INSERT INTO application_screening_answers (application_id, position, answer) VALUES ($1, $2, $3)")
+            .bind(id).bind(position).bind(answer).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}

@@ -44,9 +44,9 @@ type EoRow = (Vec<u8>, Option<String>, Option<String>, Option<String>);
 /// What a server function answered.
 #[derive(Debug)]
 pub(super) struct Answer {
-    status: u16,
-    location: Option<String>,
-    body: String,
+    pub(super) status: u16,
+    pub(super) location: Option<String>,
+    pub(super) body: String,
 }
 
 impl Answer {
@@ -210,6 +210,8 @@ impl<'a> Applicant<'a> {
                     ("start_month", "2"),
                     ("start_year", "2027"),
                     ("salary", "£32,000"),
+                    // Ignored where the vacancy asks no screening question.
+                    ("screening_1", "yes"),
                 ],
                 "cv",
             ),

@@ -155,9 +155,15 @@ async fn vacancy_lifecycle(kind: Kind) {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM staff_vacancy_roles").await, 1, "panel removed");
     assert!(careers(&app, "").await.contains("Senior payroll officer"));
 
-    // An application arrives, then HR closes early (the box must be ticked).
+    // An application arrives, answering the screening question; then HR closes early (the
+    // box must be ticked).
     let applicant = super::applying::Applicant::start(&app, id).await;
     applicant.complete("Ada Lovelace", "ada@example.org").await;
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM application_screening_answers WHERE answer = 'yes'")
+            .await,
+        1
+    );
     assert_eq!(hr.post(&format!("{page}/close"), &[]).await, format!("{page}?error=confirm"));
     assert_eq!(
         hr.post(&format!("{page}/close"), &[("confirm", "yes")]).await,
@@ -305,4 +311,52 @@ async fn a_rejected_form_changes_nothing_and_comes_back_with_what_was_typed() {
         format!("{page}?error=publish")
     );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM vacancies WHERE status = 'draft'").await, 1);
+}
+
+#[tokio::test]
+async fn applicants_answer_the_screening_questions_on_the_eligibility_page() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let hr = Hr::sign_in(&app).await;
+    let hm = add_staff(&app, "hm@example.org", None).await;
+    let pairs = vacancy_form(
+        Some(hm),
+        &[("question_2_text", "Can you work <b>weekends</b>?"), ("question_2_expected", "")],
+    );
+    let to = hr.post("/staff/vacancies/new", &refs(&pairs)).await;
+    let id = id_in(&to);
+    hr.post(&format!("/staff/vacancies/{id}/publish"), &[]).await;
+
+    let applicant = super::applying::Applicant::start(&app, id).await;
+    let about = [("full_name", "Ada"), ("email", "ada@example.org"), ("contact_method", "email")];
+    applicant.call("apply-about-you", &about).await;
+    let (_, html) = applicant.page("eligibility").await;
+    assert!(html.contains("Do you hold a CIPP qualification?"), "{html}");
+    assert!(html.contains("Can you work &lt;b&gt;weekends&lt;/b&gt;?"), "{html}");
+    let eligibility = [
+        ("right_to_work", "yes"),
+        ("notice_period", "None"),
+        ("start_day", "1"),
+        ("start_month", "2"),
+        ("start_year", "2027"),
+        ("screening_1", "no"),
+    ];
+    // The second question unanswered, then answered with something that is not yes or no.
+    for extra in [None, Some(("screening_2", "maybe"))] {
+        let mut sent = eligibility.to_vec();
+        sent.extend(extra);
+        let answer = applicant.call("apply-eligibility", &sent).await;
+        assert!(answer.body.contains("screening_2"), "{}", answer.body);
+        assert!(answer.body.contains("Select yes or no: Can you work"), "{}", answer.body);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM application_screening_answers").await, 0);
+    }
+    let mut sent = eligibility.to_vec();
+    sent.push(("screening_2", "yes"));
+    let answer = applicant.call("apply-eligibility", &sent).await;
+    assert!(answer.location.as_deref().is_some_and(|l| l.ends_with("/cv")), "{}", answer.body);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM application_screening_answers WHERE answer = 'no' AND position = 1").await,
+        1
+    );
+    let (_, check) = applicant.page("check").await;
+    assert!(check.contains("Do you hold a CIPP qualification?"), "{check}");
 }

@@ -242,6 +242,8 @@ pub struct ApplicationView {
     pub reference: Option<Reference>,
     /// The person specification.
     pub criteria: Vec<Criterion>,
+    /// The vacancy's screening questions (answered on the eligibility page).
+    pub screening_questions: Vec<String>,
     /// About you, as saved (or as last sent, if that failed).
     pub about: AboutYouInput,
     /// Eligibility, likewise.

@@ -249,6 +249,9 @@ pub struct EligibilityInput {
     pub start_year: String,
     /// Salary expectation in pounds a year (optional).
     pub salary: String,
+    /// Answers to the vacancy's screening questions, in order: "yes" or "no".
+    #[serde(default)]
+    pub screening: Vec<String>,
 }
 
 /// The "Eligibility" page, valid.
@@ -262,6 +265,8 @@ pub struct Eligibility {
     pub earliest_start: NaiveDate,
     /// Salary expectation, whole pounds a year.
     pub salary_expectation: Option<i32>,
+    /// Answers to the screening questions, in order (`true` = yes).
+    pub screening: Vec<bool>,
 }
 
 /// Parses a GOV.UK date input (day, month, year boxes) for `label` ("Earliest start date"),
@@ -316,6 +321,12 @@ pub fn parse_date_input(
     Ok(date)
 }
 
+/// The form field of screening question `index` (from 0): `screening_1` for the first.
+#[must_use]
+pub fn screening_field(index: usize) -> String {
+    format!("screening_{}", index + 1)
+}
+
 /// Parses a salary in whole pounds, forgiving "£" and thousands separators.
 pub(crate) fn parse_pounds(raw: &str) -> Option<i32> {
     let cleaned: String =
@@ -328,11 +339,16 @@ pub(crate) fn parse_pounds(raw: &str) -> Option<i32> {
 }
 
 impl EligibilityInput {
-    /// Validates the page; `today` is the UK date now.
+    /// Validates the page; `today` is the UK date now and `questions` are the vacancy's
+    /// screening questions, each of which needs a yes or a no.
     ///
     /// # Errors
     /// Each problem, in the order of the form's fields.
-    pub fn validate(&self, today: NaiveDate) -> Result<Eligibility, Vec<FieldError>> {
+    pub fn validate(
+        &self,
+        today: NaiveDate,
+        questions: &[String],
+    ) -> Result<Eligibility, Vec<FieldError>> {
         let mut problems = Vec::new();
         let right_to_work = RightToWork::from_code(self.right_to_work.trim());
         if right_to_work.is_none() {
@@ -372,6 +388,17 @@ impl EligibilityInput {
                 }
             },
         };
+        let mut screening = Vec::with_capacity(questions.len());
+        for (i, question) in questions.iter().enumerate() {
+            match self.screening.get(i).map(|a| a.trim()) {
+                Some("yes") => screening.push(true),
+                Some("no") => screening.push(false),
+                _ => problems.push(FieldError {
+                    field: screening_field(i),
+                    message: format!("Select yes or no: {question}"),
+                }),
+            }
+        }
         match (right_to_work, notice_period, start) {
             (Some(right_to_work), Some(notice_period), Some(earliest_start))
                 if problems.is_empty() =>
@@ -381,6 +408,7 @@ impl EligibilityInput {
                     notice_period,
                     earliest_start,
                     salary_expectation: salary,
+                    screening,
                 })
             }
             _ => Err(problems),
@@ -671,9 +699,32 @@ mod tests {
             start_month: "2".into(),
             start_year: "2027".into(),
             salary: "lots".into(),
+            screening: vec!["yes".into(), "perhaps".into()],
         };
-        let e = input.validate(today()).unwrap_err();
-        assert_eq!(fields(&e), ["right_to_work", "notice_period", "start_day", "salary"]);
+        let questions = ["Driving licence?".to_owned(), "CIPP?".to_owned(), "Weekends?".to_owned()];
+        let e = input.validate(today(), &questions).unwrap_err();
+        assert_eq!(
+            fields(&e),
+            ["right_to_work", "notice_period", "start_day", "salary", "screening_2", "screening_3"]
+        );
+        assert_eq!(e[4].message, "Select yes or no: CIPP?");
+    }
+
+    #[test]
+    fn screening_answers_are_kept_in_question_order() {
+        let input = EligibilityInput {
+            right_to_work: "yes".into(),
+            notice_period: "None".into(),
+            start_day: "1".into(),
+            start_month: "2".into(),
+            start_year: "2027".into(),
+            salary: String::new(),
+            screening: vec!["no".into(), "yes".into()],
+        };
+        let two = ["A?".to_owned(), "B?".to_owned()];
+        assert_eq!(input.validate(today(), &two).unwrap().screening, vec![false, true]);
+        // A vacancy without questions ignores any answers sent (a forged field).
+        assert!(input.validate(today(), &[]).unwrap().screening.is_empty());
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub fn CheckPage(app: ApplicationView) -> impl IntoView {
             if a.contact_method == "phone" { "Phone" } else { "Email" }.to_owned(),
         ),
     ];
-    let eligibility = vec![
+    let mut eligibility = vec![
         (
             "Right to work in the UK".to_owned(),
             RightToWork::from_code(&e.right_to_work)
@@ -94,6 +94,14 @@ pub fn CheckPage(app: ApplicationView) -> impl IntoView {
             },
         ),
     ];
+    eligibility.extend(app.screening_questions.iter().enumerate().map(|(i, q)| {
+        let answer = match e.screening.get(i).map(String::as_str) {
+            Some("yes") => "Yes",
+            Some("no") => "No",
+            _ => "Not answered",
+        };
+        (q.clone(), answer.to_owned())
+    }));
     let documents = vec![
         ("CV".to_owned(), app.cv.as_ref().map(|c| c.name.clone()).unwrap_or_default()),
         ("Covering statement".to_owned(), app.covering_statement.clone()),

@@ -142,8 +142,19 @@ pub async fn save_eligibility(
     start_month: Option<String>,
     start_year: Option<String>,
     salary: Option<String>,
+    screening_1: Option<String>,
+    screening_2: Option<String>,
+    screening_3: Option<String>,
+    screening_4: Option<String>,
+    screening_5: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::application::EligibilityInput;
+    // One field per question (at most `vacancy_edit::MAX_QUESTIONS`), so a plain form post
+    // and the enhanced one send the same names.
+    let screening = [screening_1, screening_2, screening_3, screening_4, screening_5]
+        .into_iter()
+        .map(text)
+        .collect();
     let input = EligibilityInput {
         right_to_work: text(right_to_work),
         notice_period: text(notice_period),
@@ -151,6 +162,7 @@ pub async fn save_eligibility(
         start_month: text(start_month),
         start_year: text(start_year),
         salary: text(salary),
+        screening,
     };
     server::save(&application, change, crate::ports::PageInput::Eligibility(input)).await
 }

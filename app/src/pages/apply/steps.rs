@@ -138,9 +138,55 @@ fn EligibilityForm(app: ApplicationView) -> impl IntoView {
                     values=(e.start_day, e.start_month, e.start_year) problems/>
                 <TextInput id="salary" label="What salary do you expect? (optional)" value=e.salary problems
                     hint="In pounds a year, for example 32000" inputmode="numeric" width="input--width-10"/>
+                {app.screening_questions.iter().enumerate().map(|(i, question)| {
+                    let answer = e.screening.get(i).cloned().unwrap_or_default();
+                    view! { <ScreeningQuestion index=i question=question.clone() answer problems/> }
+                }).collect_view()}
                 {continue_button()}
             </ActionForm>
         </Frame>
+    }
+}
+
+/// One screening question: yes or no radios whose legend is the question HR wrote.
+#[component]
+fn ScreeningQuestion(
+    index: usize,
+    question: String,
+    answer: String,
+    problems: super::fields::Problems,
+) -> impl IntoView {
+    let name = crate::domain::application::screening_field(index);
+    let field = name.clone();
+    let message = Signal::derive(move || {
+        problems.read().iter().find(|p| p.field == field).map(|p| p.message.clone())
+    });
+    let error_id = format!("{name}-error");
+    let describe = {
+        let error_id = error_id.clone();
+        move || message.get().map(|_| error_id.clone())
+    };
+    let radio = |value: &'static str, words: &'static str, first: bool| {
+        let id = if first { name.clone() } else { format!("{name}-{value}") };
+        view! {
+            <div class="radios__item">
+                <input class="radios__input" id=id.clone() name=name.clone() type="radio" value=value
+                    checked=answer == value/>
+                <label class="label radios__label" for=id>{words}</label>
+            </div>
+        }
+    };
+    view! {
+        <div class=move || if message.get().is_some() { "form-group form-group--error" } else { "form-group" }>
+            <fieldset class="fieldset" aria-describedby=describe>
+                <legend class="fieldset__legend">{question}</legend>
+                <super::fields::ErrorMessage id=error_id message/>
+                <div class="radios radios--inline">
+                    {radio("yes", "Yes", true)}
+                    {radio("no", "No", false)}
+                </div>
+            </fieldset>
+        </div>
     }
 }
 
