@@ -6,7 +6,7 @@
 //! server-function path. A port method does not authorise: its caller (the server function)
 //! has already decided the person may ask.
 
-use crate::domain::{VacancyDetail, VacancyId, VacancySummary, password::PasswordLinkState};
+use crate::domain::{VacancyDetail, VacancyId, password::PasswordLinkState};
 use crate::error::AppError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -31,8 +31,17 @@ impl Clock for SystemClock {
 /// The public careers pages' view of vacancies.
 #[async_trait]
 pub trait Careers: Send + Sync {
-    /// Published vacancies still open at `now`, closing soonest first.
-    async fn open_vacancies(&self, now: DateTime<Utc>) -> Result<Vec<VacancySummary>, AppError>;
+    /// The careers list at `now`: published vacancies still open that match `filter`,
+    /// closing soonest first, with the locations and job families to filter by.
+    async fn careers(
+        &self,
+        now: DateTime<Utc>,
+        filter: crate::domain::vacancy::CareersFilter,
+    ) -> Result<crate::domain::vacancy::CareersPage, AppError>;
+
+    /// The privacy notice as applicants read it (the organisation's words or Shortlist's, and
+    /// the configured retention periods).
+    async fn privacy_notice(&self) -> Result<crate::domain::vacancy::PrivacyNotice, AppError>;
 
     /// A vacancy that has been advertised (published or since closed), or `None` if there is
     /// no such vacancy or it was never made public.
@@ -77,6 +86,15 @@ pub trait AuditTrail: Send + Sync {
 pub trait StaffDirectory: Send + Sync {
     /// Every account, by name, and the organisation's two-factor requirement.
     async fn accounts(&self) -> Result<crate::domain::staff::AccountsPage, AppError>;
+
+    /// `viewer`'s last rejected input for the staff form `form`, if kept (see the
+    /// `staff_form_input` table); the page shows it again with its messages.
+    async fn rejected_input(
+        &self,
+        viewer: crate::domain::StaffId,
+        form: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, AppError>;
 
     /// One account, as seen by `viewer`; `None` if there is no such account.
     async fn account(

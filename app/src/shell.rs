@@ -9,6 +9,7 @@ use crate::pages::{
     careers::CareersPage,
     not_found::NotFound,
     portal::{ContactPage, PortalPage, PortalSignInPage, WithdrawPage},
+    settings::PrivacyNoticePage,
     staff::{SetPasswordPage, SignInPage, StaffHomePage},
     two_factor::{SignInCodePage, TwoFactorPage},
     users::{AccountPage, InvitePage, UsersPage},
@@ -168,6 +169,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("staff"), StaticSegment("vacancies"), ParamSegment("id"))
                             view=VacancyEditorPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("settings"), StaticSegment("privacy-notice"))
+                            view=PrivacyNoticePage
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -141,6 +141,7 @@ struct Raw {
     eo_key: Option<String>,
     upload_limit_mb: Option<u64>,
     reserve_list_months: Option<u32>,
+    retention_months: Option<u32>,
 }
 
 /// Example values that ship in `.env.example`; production refuses them.
@@ -239,13 +240,14 @@ impl Config {
         let cookie_secret = parse_cookie_secret(&cookie_secret)?;
 
         let mail = resolve_mail(mode, raw.mail_url, raw.mail_from, &data_dir, &public_url)?;
-        let applying = resolve_applying(
+        let mut applying = resolve_applying(
             mode,
             raw.eo_key,
             raw.upload_limit_mb,
             raw.reserve_list_months,
             &master_key,
         )?;
+        applying.retention_months = applying::retention_months(raw.retention_months)?;
         let config = Self {
             mode,
             listen,
@@ -322,6 +324,11 @@ impl Raw {
         if let Some(v) = get("SHORTLIST_RESERVE_LIST_MONTHS") {
             self.reserve_list_months = Some(
                 v.trim().parse().context("SHORTLIST_RESERVE_LIST_MONTHS must be a whole number")?,
+            );
+        }
+        if let Some(v) = get("SHORTLIST_RETENTION_MONTHS") {
+            self.retention_months = Some(
+                v.trim().parse().context("SHORTLIST_RETENTION_MONTHS must be a whole number")?,
             );
         }
         if let Some(v) = get("SHORTLIST_DATABASE_MAX_CONNECTIONS") {

@@ -301,6 +301,36 @@ impl StaffAdmin {
     }
 }
 
+impl StaffAdmin {
+    /// Saves the organisation's privacy notice (`raw` empty: back to Shortlist's wording).
+    /// Refused input is kept for its author to correct; nothing else changes. Returns whether
+    /// it was saved.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn set_privacy_notice(&self, cx: &Context, raw: &str) -> Result<bool, DbError> {
+        let mut tx = self.db.begin().await?;
+        let saved = match app::domain::vacancy::check_privacy_notice(raw) {
+            Ok(text) => {
+                db::settings::set_privacy_notice(tx.conn(), text.as_deref()).await?;
+                db::staff_forms::forget(tx.conn(), cx.by, PRIVACY_NOTICE_FORM).await?;
+                db::audit::append(tx.conn(), &cx.entry("settings.privacy_notice", None, None))
+                    .await?;
+                true
+            }
+            Err(_) => {
+                db::staff_forms::keep(tx.conn(), cx.by, PRIVACY_NOTICE_FORM, raw, cx.now).await?;
+                false
+            }
+        };
+        tx.commit().await?;
+        Ok(saved)
+    }
+}
+
+/// The staff form key of the privacy-notice settings.
+pub const PRIVACY_NOTICE_FORM: &str = "privacy-notice";
+
 async fn active(conn: db::Conn<'_>, id: StaffId) -> Result<Result<(), Refusal>, DbError> {
     Ok(match db::staff::by_id(conn, id).await? {
         None => Err(Refusal::NotFound),
@@ -345,6 +375,18 @@ impl StoreStaffDirectory {
 
 #[async_trait]
 impl app::ports::StaffDirectory for StoreStaffDirectory {
+    async fn rejected_input(
+        &self,
+        viewer: StaffId,
+        form: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, AppError> {
+        let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
+        db::staff_forms::kept(conn.conn(), viewer, form, now - chrono::Duration::days(1))
+            .await
+            .map_err(AppError::internal)
+    }
+
     async fn accounts(&self) -> Result<AccountsPage, AppError> {
         let rows = {
             let mut conn = self.db.acquire().await.map_err(AppError::internal)?;

@@ -105,7 +105,14 @@ impl Application {
         );
         let services_clock = clock.clone();
         let services = Services {
-            careers: Arc::new(StoreCareers::new(db.clone())),
+            careers: Arc::new(StoreCareers::new(
+                db.clone(),
+                crate::careers::CareersSettings {
+                    organisation: config.organisation_name.clone(),
+                    retention_months: config.applying.retention_months,
+                    reserve_list_months: config.applying.reserve_list_months,
+                },
+            )),
             staff_links: Arc::new(crate::auth::links::StoreStaffLinks::new(db.clone())),
             audit: Arc::new(crate::audit_trail::StoreAuditTrail::new(db.clone())),
             staff_directory: Arc::new(StoreStaffDirectory::new(db.clone(), second_factors.clone())),

@@ -96,6 +96,124 @@ pub struct VacancyDetail {
     /// Whether applications are accepted now (decided on the server, by its clock, so the
     /// browser and the server always agree).
     pub open_for_applications: bool,
+    /// The person specification's criteria, in order (never their weights).
+    pub criteria: Vec<String>,
+    /// How applicants' data is used and kept.
+    pub privacy: PrivacyNotice,
+}
+
+/// Shortlist's wording of the privacy notice, used until the organisation writes its own.
+/// `{organisation}` is replaced by the organisation's name.
+pub const DEFAULT_PRIVACY_NOTICE: &str = "{organisation} uses the information in your application only to decide whether to offer you this job. The people on the selection panel see your answers and your CV; only the HR team sees any adjustments you ask for.
+
+Equal opportunities questions are optional. Your answers are kept apart from your application, the people deciding on it never see them, and they are only ever counted in anonymous totals.
+
+We never sell your information or use it for marketing. You have the right to a copy of the information we hold about you, and to ask us to correct or delete it: contact the HR team, quoting your application reference.";
+
+/// The most characters an organisation's privacy notice may have.
+pub const PRIVACY_NOTICE_MAX: usize = 5000;
+
+/// How applicants' data is used and kept, as every vacancy page states it: the organisation's
+/// words (or Shortlist's), then the retention periods, which always come from configuration so
+/// the page can never promise a period the purge does not keep.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivacyNotice {
+    /// The employer's name.
+    pub organisation: String,
+    /// The organisation's own wording, if it has written one.
+    pub custom: Option<String>,
+    /// How long an unsuccessful application is kept after the decision, in months.
+    pub retention_months: u32,
+    /// How long a reserve-list consent lasts, in months.
+    pub reserve_list_months: u32,
+}
+
+impl PrivacyNotice {
+    /// The notice's own paragraphs (split at blank lines), as text.
+    #[must_use]
+    pub fn paragraphs(&self) -> Vec<String> {
+        let text = self.custom.clone().unwrap_or_else(|| {
+            DEFAULT_PRIVACY_NOTICE.replace("{organisation}", &self.organisation)
+        });
+        split_paragraphs(&text)
+    }
+
+    /// How long each kind of data is kept, in plain words.
+    #[must_use]
+    pub fn retention(&self) -> Vec<String> {
+        vec![
+            format!(
+                "If you are not offered the job, we delete your application {} after the decision.",
+                months(self.retention_months)
+            ),
+            format!(
+                "If you agree, we keep it for up to {} to consider you for other jobs. You can withdraw your agreement at any time, and we then delete it as if you had not agreed.",
+                months(self.reserve_list_months)
+            ),
+            "An application you start but do not send is deleted 30 days after you last change it."
+                .to_owned(),
+        ]
+    }
+}
+
+/// Checks the privacy notice an HR administrator typed: trimmed; empty means "use Shortlist's
+/// wording" (`None`).
+///
+/// # Errors
+/// Too long, or holding control characters.
+pub fn check_privacy_notice(raw: &str) -> Result<Option<String>, crate::error::FieldError> {
+    let text = raw.trim().replace("\r\n", "\n");
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let mut problems = Vec::new();
+    super::application::check_text(
+        &mut problems,
+        "notice",
+        "The privacy notice",
+        &text,
+        PRIVACY_NOTICE_MAX,
+        true,
+    );
+    problems.into_iter().next().map_or(Ok(Some(text)), Err)
+}
+
+/// What the privacy-notice settings page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivacyNoticeSettings {
+    /// The text in the box: the rejected input being corrected, the organisation's notice, or
+    /// Shortlist's wording to start from.
+    pub text: String,
+    /// Whether Shortlist's wording is in use.
+    pub using_default: bool,
+    /// What is wrong with `text` (a refused save).
+    pub problems: Vec<crate::error::FieldError>,
+    /// The retention sentences every vacancy page adds (from configuration).
+    pub retention: Vec<String>,
+}
+
+/// "1 month", "6 months".
+#[must_use]
+pub fn months(n: u32) -> String {
+    if n == 1 { "1 month".to_owned() } else { format!("{n} months") }
+}
+
+/// Splits text into paragraphs at blank lines, joining the lines within each.
+fn split_paragraphs(text: &str) -> Vec<String> {
+    text.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// What the careers list is filtered by (empty: any).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CareersFilter {
+    /// A location tag.
+    pub location: String,
+    /// A job family.
+    pub family: String,
 }
 
 impl VacancyDetail {
@@ -103,11 +221,7 @@ impl VacancyDetail {
     /// Text is always rendered as text, never as markup.
     #[must_use]
     pub fn paragraphs(&self) -> Vec<String> {
-        self.description
-            .split("\n\n")
-            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|p| !p.is_empty())
-            .collect()
+        split_paragraphs(&self.description)
     }
 }
 
@@ -116,8 +230,14 @@ impl VacancyDetail {
 pub struct CareersPage {
     /// The employer's name, from configuration.
     pub organisation: String,
-    /// Open vacancies, closing soonest first.
+    /// Open vacancies matching the filter, closing soonest first.
     pub vacancies: Vec<VacancySummary>,
+    /// Every location tag of an open vacancy, to filter by.
+    pub locations: Vec<String>,
+    /// Every job family of an open vacancy, to filter by.
+    pub families: Vec<String>,
+    /// The filter applied.
+    pub filter: CareersFilter,
 }
 
 #[cfg(test)]
@@ -160,6 +280,38 @@ mod tests {
         assert!(!v.is_open_at(closes_at));
     }
 
+    fn notice(custom: Option<&str>) -> PrivacyNotice {
+        PrivacyNotice {
+            organisation: "Leeds Council".into(),
+            custom: custom.map(str::to_owned),
+            retention_months: 6,
+            reserve_list_months: 1,
+        }
+    }
+
+    #[test]
+    fn the_privacy_notice_states_the_configured_periods_whatever_the_wording() {
+        let default = notice(None);
+        assert!(default.paragraphs()[0].starts_with("Leeds Council uses the information"));
+        assert_eq!(default.paragraphs().len(), 3);
+        let own = notice(Some("We care.\r\n\r\nReally <b>do</b>."));
+        assert_eq!(own.paragraphs(), vec!["We care.", "Really <b>do</b>."]);
+        for n in [default, own] {
+            let r = n.retention();
+            assert!(r[0].contains("6 months after the decision"), "{r:?}");
+            assert!(r[1].contains("up to 1 month "), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn an_organisations_notice_is_checked_before_it_is_saved() {
+        assert_eq!(check_privacy_notice("  \n "), Ok(None));
+        assert_eq!(check_privacy_notice(" A\r\n\r\nB "), Ok(Some("A\n\nB".into())));
+        assert!(check_privacy_notice(&"x".repeat(PRIVACY_NOTICE_MAX + 1)).is_err());
+        assert!(check_privacy_notice("bell\u{7}").is_err());
+        assert_eq!(check_privacy_notice("<b>kept</b>"), Ok(Some("<b>kept</b>".into())));
+    }
+
     #[test]
     fn descriptions_split_into_paragraphs_at_blank_lines() {
         let d = VacancyDetail {
@@ -175,6 +327,8 @@ mod tests {
             description: "First  line\nwraps.\n\n\n\nSecond <b>para</b>.\n\n  ".into(),
             posts: 1,
             open_for_applications: true,
+            criteria: Vec::new(),
+            privacy: notice(None),
         };
         assert_eq!(d.paragraphs(), vec!["First line wraps.", "Second <b>para</b>."]);
     }

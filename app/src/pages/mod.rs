@@ -11,6 +11,7 @@ pub mod careers;
 pub mod components;
 pub mod not_found;
 pub mod portal;
+pub mod settings;
 pub mod staff;
 pub mod two_factor;
 pub mod users;

@@ -25,6 +25,8 @@ pub struct StaffHomeData {
     pub audit_log: bool,
     /// Whether they may manage staff accounts (HR administrators).
     pub manage_staff: bool,
+    /// Whether they may change organisation settings (HR administrators).
+    pub manage_settings: bool,
 }
 
 /// The role, in the words the staff pages use.
@@ -56,6 +58,7 @@ pub async fn staff_home() -> Result<StaffHomeData, AppError> {
         reach,
         audit_log: authorise(&actor, Action::ViewAuditLog).is_ok(),
         manage_staff: authorise(&actor, Action::ManageStaff).is_ok(),
+        manage_settings: authorise(&actor, Action::ManageSettings).is_ok(),
     })
 }
 
@@ -77,6 +80,9 @@ pub fn StaffHomePage() -> impl IntoView {
                             <li><a class="link" href="/staff/vacancies">"Vacancies"</a></li>
                             {me.manage_staff.then(|| view! {
                                 <li><a class="link" href="/staff/users">"Staff accounts"</a></li>
+                            })}
+                            {me.manage_settings.then(|| view! {
+                                <li><a class="link" href="/staff/settings/privacy-notice">"Privacy notice"</a></li>
                             })}
                             {me.audit_log.then(|| view! {
                                 <li><a class="link" href="/staff/audit">"Audit log"</a></li>

@@ -1,7 +1,7 @@
 //! A vacancy's own page: the full advert. Public, no sign-in.
 
 use super::components::{ErrorPage, SummaryRow};
-use crate::domain::VacancyDetail;
+use crate::domain::{VacancyDetail, vacancy::PrivacyNotice};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -73,5 +73,27 @@ fn VacancyAdvert(detail: VacancyDetail) -> impl IntoView {
         </dl>
         <h2 class="heading-l">"About the role"</h2>
         {paragraphs.into_iter().map(|p| view! { <p class="body">{p}</p> }).collect_view()}
+        {(!detail.criteria.is_empty()).then(|| view! {
+            <h2 class="heading-l">"What we are looking for"</h2>
+            <p class="body">"Your application will be assessed against these criteria. You will be asked how you meet each one."</p>
+            <ul class="list list--bullet">
+                {detail.criteria.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+            </ul>
+        })}
+        <PrivacySection notice=detail.privacy/>
+    }
+}
+
+/// "How we use your information": the organisation's notice and the retention periods from
+/// configuration. On every vacancy page and at the start of every application.
+#[component]
+pub fn PrivacySection(notice: PrivacyNotice) -> impl IntoView {
+    view! {
+        <h2 class="heading-l" id="privacy">"How we use your information"</h2>
+        {notice.paragraphs().into_iter().map(|p| view! { <p class="body">{p}</p> }).collect_view()}
+        <h3 class="heading-m">"How long we keep it"</h3>
+        <ul class="list list--bullet">
+            {notice.retention().into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+        </ul>
     }
 }

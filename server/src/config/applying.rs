@@ -21,6 +21,18 @@ pub struct ApplyingConfig {
     pub upload_limit: u64,
     /// How long a reserve-list consent lasts, in months.
     pub reserve_list_months: u32,
+    /// How long an unsuccessful application is kept after the decision, in months.
+    pub retention_months: u32,
+}
+
+/// The retention period of unsuccessful applications: 6 months unless configured, and never
+/// outside 1 to 24 (a longer period is not "no longer than necessary" without consent).
+pub(super) fn retention_months(configured: Option<u32>) -> anyhow::Result<u32> {
+    let months = configured.unwrap_or(6);
+    if !(1..=24).contains(&months) {
+        bail!("SHORTLIST_RETENTION_MONTHS must be between 1 and 24");
+    }
+    Ok(months)
 }
 
 pub(super) fn resolve_applying(
@@ -63,6 +75,7 @@ pub(super) fn resolve_applying(
         eo_key: Secret::new(Zeroizing::new(key)),
         upload_limit: upload_limit_mb * 1024 * 1024,
         reserve_list_months,
+        retention_months: 6,
     })
 }
 
@@ -116,5 +129,8 @@ mod tests {
         let c =
             resolve_applying(Mode::Development, Some(key()), Some(2), Some(6), &master).unwrap();
         assert_eq!((c.upload_limit, c.reserve_list_months), (2 * 1024 * 1024, 6));
+        assert_eq!(retention_months(None).unwrap(), 6);
+        assert_eq!(retention_months(Some(12)).unwrap(), 12);
+        assert!(retention_months(Some(0)).is_err() && retention_months(Some(25)).is_err());
     }
 }

@@ -113,6 +113,12 @@ pub(super) const DOCS: &[SettingDoc] = &[
         meaning: "How long a reserve-list consent lasts, in months (1 to 24).",
     },
     SettingDoc {
+        env: "SHORTLIST_RETENTION_MONTHS",
+        toml: "retention_months",
+        default: "6",
+        meaning: "How long an unsuccessful application is kept after the decision, in months (1 to 24). Stated on every vacancy page; the purge keeps to it.",
+    },
+    SettingDoc {
         env: "SHORTLIST_CONFIG",
         toml: "-",
         default: "none",

@@ -20,6 +20,7 @@ pub mod mail;
 pub mod portal;
 pub mod second_factor;
 pub mod sessions;
+pub mod settings;
 pub mod staff;
 pub mod staff_forms;
 pub mod vacancies;

@@ -5,6 +5,7 @@ use super::{Conn, DbError, on_conn};
 use app::domain::{
     SalaryBand, StaffId, VacancyDetail, VacancyId, VacancySummary,
     access::VacancyRole,
+    vacancy::{CareersFilter, PrivacyNotice},
     vacancy_edit::{CriterionSpec, QuestionSpec, Stage, VacancySpec, VacancyStatus},
 };
 use chrono::{DateTime, Utc};
@@ -139,14 +140,55 @@ pub async fn insert(conn: Conn<'_>, v: &VacancyRecord) -> Result<bool, DbError> 
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn open_at(conn: Conn<'_>, now: DateTime<Utc>) -> Result<Vec<VacancySummary>, DbError> {
+    open_matching(conn, now, &CareersFilter::default()).await
+}
+
+/// Like [`open_at`], keeping only vacancies with the filter's location tag and job family
+/// (an empty one matches all).
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn open_matching(
+    conn: Conn<'_>,
+    now: DateTime<Utc>,
+    filter: &CareersFilter,
+) -> Result<Vec<VacancySummary>, DbError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM vacancies WHERE status = 'published' AND closes_at > $1 \
+        "SELECT {COLUMNS} FROM vacancies v WHERE status = 'published' AND closes_at > $1 \
+         AND ($2 = '' OR job_family = $2) \
+         AND ($3 = '' OR EXISTS (SELECT 1 FROM vacancy_location_tags t WHERE t.vacancy_id = v.id AND t.tag = $3)) \
          ORDER BY closes_at, title, id"
     );
     let rows: Vec<Row> = on_conn!(conn, c => {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).fetch_all(&mut *c).await
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(now).bind(&filter.family).bind(&filter.location)
+            .fetch_all(&mut *c).await
     })?;
     rows.iter().map(Row::summary).collect()
+}
+
+/// The location tags and job families of the vacancies open at `now`, each sorted: what the
+/// careers page offers to filter by.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn filter_options(
+    mut conn: Conn<'_>,
+    now: DateTime<Utc>,
+) -> Result<(Vec<String>, Vec<String>), DbError> {
+    const TAGS: &str = "SELECT DISTINCT t.tag FROM vacancy_location_tags t \
+                        JOIN vacancies v ON v.id = t.vacancy_id \
+                        WHERE v.status = 'published' AND v.closes_at > $1 ORDER BY t.tag";
+    const FAMILIES: &str = "SELECT DISTINCT job_family FROM vacancies \
+                            WHERE status = 'published' AND closes_at > $1 AND job_family IS NOT NULL \
+                            ORDER BY job_family";
+    let tags: Vec<(String,)> =
+        on_conn!(conn.reborrow(), c => sqlx::query_as(TAGS).bind(now).fetch_all(&mut *c).await)?;
+    let families: Vec<(String,)> =
+        on_conn!(conn, c => sqlx::query_as(FAMILIES).bind(now).fetch_all(&mut *c).await)?;
+    Ok((tags.into_iter().map(|(t,)| t).collect(), families.into_iter().map(|(f,)| f).collect()))
 }
 
 /// A vacancy that has been advertised (published, or closed after publishing).
@@ -155,15 +197,16 @@ pub async fn open_at(conn: Conn<'_>, now: DateTime<Utc>) -> Result<Vec<VacancySu
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn advertised(
-    conn: Conn<'_>,
+    mut conn: Conn<'_>,
     id: VacancyId,
     now: DateTime<Utc>,
+    privacy: PrivacyNotice,
 ) -> Result<Option<VacancyDetail>, DbError> {
     let sql = format!(
         "SELECT {COLUMNS}, status FROM vacancies WHERE id = $1 \
          AND status IN ('published', 'closed') AND published_at IS NOT NULL"
     );
-    let row: Option<(Row, String)> = on_conn!(conn, c => {
+    let row: Option<(Row, String)> = on_conn!(conn.reborrow(), c => {
         match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.as_uuid()).fetch_optional(&mut *c).await? {
             Some(r) => {
                 use sqlx::{FromRow as _, Row as _};
@@ -174,11 +217,16 @@ pub async fn advertised(
     });
     let Some((row, status)) = row else { return Ok(None) };
     let summary = row.summary()?;
+    let criteria: Vec<(String,)> = on_conn!(conn, c => sqlx::query_as(
+        "SELECT text FROM vacancy_criteria WHERE vacancy_id = $1 ORDER BY position")
+        .bind(id.as_uuid()).fetch_all(&mut *c).await)?;
     Ok(Some(VacancyDetail {
         open_for_applications: status == Status::Published.as_str() && summary.is_open_at(now),
         summary,
         description: row.description,
         posts: row.posts,
+        criteria: criteria.into_iter().map(|(t,)| t).collect(),
+        privacy,
     }))
 }
 

@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/users/{id}/reset-two-factor", post(users::reset_two_factor))
         .route("/staff/users/{id}/deactivate", post(users::deactivate))
         .route("/staff/settings/two-factor", post(users::require_two_factor))
+        .route("/staff/settings/privacy-notice", post(users::privacy_notice))
         .route("/staff/vacancies/new", post(vacancies::create))
         .route("/staff/vacancies/{id}", post(vacancies::update))
         .route("/staff/vacancies/{id}/publish", post(vacancies::publish))

@@ -284,6 +284,35 @@ pub async fn deactivate(
     .await
 }
 
+/// The privacy-notice form.
+#[derive(Deserialize)]
+pub struct NoticeForm {
+    #[serde(default)]
+    notice: String,
+    #[serde(default)]
+    reset: String,
+}
+
+/// `POST /staff/settings/privacy-notice`: saves the organisation's notice, or (`reset=yes`)
+/// goes back to Shortlist's wording.
+pub async fn privacy_notice(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(actor): Extension<Actor>,
+    Form(form): Form<NoticeForm>,
+) -> Response {
+    let cx = match context(&state, &actor, peer, Action::ManageSettings) {
+        Ok(cx) => cx,
+        Err(e) => return refuse(&e),
+    };
+    let text = if form.reset == "yes" { "" } else { form.notice.as_str() };
+    match state.staff_admin.set_privacy_notice(&cx, text).await {
+        Ok(true) => Redirect::to("/staff/settings/privacy-notice?done=saved").into_response(),
+        Ok(false) => Redirect::to("/staff/settings/privacy-notice?error=form").into_response(),
+        Err(e) => unavailable(&e),
+    }
+}
+
 /// The two-factor requirement form.
 #[derive(Deserialize)]
 pub struct RequireForm {

@@ -62,6 +62,14 @@ fn rows(v: VacancyId) -> Vec<(&'static str, &'static str, String, &'static str)>
         ("POST", "/staff/users/x/reset-two-factor", String::new(), "sNFFFFF"),
         ("POST", "/staff/users/x/deactivate", String::new(), "sNFFFFF"),
         ("POST", "/staff/settings/two-factor", "require=maybe".into(), "sYFFFFF"),
+        ("POST", "/api/privacy-notice-settings", "rejected=false".into(), "sYFFFFF"),
+        ("GET", "/staff/settings/privacy-notice", String::new(), "sYFFFFF"),
+        (
+            "POST",
+            "/staff/settings/privacy-notice",
+            format!("notice={}", "x".repeat(5001)),
+            "sYFFFFF",
+        ),
         // Vacancies: every signed-in person sees the list (cut to what they may see); HR
         // creates and changes vacancies; a vacancy's own hiring manager and panel (and the
         // auditor) may read it; anyone else is told it does not exist. Bad forms and

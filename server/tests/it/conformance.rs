@@ -81,7 +81,9 @@ async fn a_vacancy_leaves_the_list_at_its_closing_instant(db: Database) {
     assert_eq!(vacancies::open_at(conn.conn(), just_before).await.unwrap().len(), 1);
     assert!(vacancies::open_at(conn.conn(), v.closes_at).await.unwrap().is_empty());
     let detail =
-        vacancies::advertised(conn.conn(), VacancyId::from_uuid(v.id), v.closes_at).await.unwrap();
+        vacancies::advertised(conn.conn(), VacancyId::from_uuid(v.id), v.closes_at, notice())
+            .await
+            .unwrap();
     assert!(!detail.unwrap().open_for_applications, "closed vacancy still open for applications");
 }
 
@@ -95,12 +97,23 @@ async fn vacancy_pages_show_advertised_vacancies_and_hide_drafts_and_unknown_ids
     let now = at("2026-11-23T09:00:00Z");
     let mut conn = db.acquire().await.unwrap();
     let get = |id: Uuid| VacancyId::from_uuid(id);
-    let p = vacancies::advertised(conn.conn(), get(published.id), now).await.unwrap().unwrap();
+    let p = vacancies::advertised(conn.conn(), get(published.id), now, notice())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(p.open_for_applications);
     assert_eq!(p.paragraphs(), ["First paragraph.", "Second paragraph."]);
-    assert!(vacancies::advertised(conn.conn(), get(draft.id), now).await.unwrap().is_none());
-    assert!(vacancies::advertised(conn.conn(), get(Uuid::new_v4()), now).await.unwrap().is_none());
-    let c = vacancies::advertised(conn.conn(), get(closed.id), now).await.unwrap().unwrap();
+    assert!(
+        vacancies::advertised(conn.conn(), get(draft.id), now, notice()).await.unwrap().is_none()
+    );
+    assert!(
+        vacancies::advertised(conn.conn(), get(Uuid::new_v4()), now, notice())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let c =
+        vacancies::advertised(conn.conn(), get(closed.id), now, notice()).await.unwrap().unwrap();
     assert!(!c.open_for_applications, "a vacancy closed by HR takes no applications");
 }
 
@@ -172,4 +185,14 @@ async fn transactions_roll_back_when_not_committed(db: Database) {
     }
     let mut conn = db.acquire().await.unwrap();
     assert_eq!(vacancies::count(conn.conn()).await.unwrap(), 0);
+}
+
+/// A privacy notice for reads that need one (its content is the careers adapter's concern).
+fn notice() -> app::domain::vacancy::PrivacyNotice {
+    app::domain::vacancy::PrivacyNotice {
+        organisation: "Shortlist demo employer".into(),
+        custom: None,
+        retention_months: 6,
+        reserve_list_months: 12,
+    }
 }

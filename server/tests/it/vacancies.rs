@@ -360,3 +360,101 @@ async fn applicants_answer_the_screening_questions_on_the_eligibility_page() {
     let (_, check) = applicant.page("check").await;
     assert!(check.contains("Do you hold a CIPP qualification?"), "{check}");
 }
+
+/// Publishes a vacancy from the editor form changed by `extra`; returns its id.
+async fn publish(hr: &Hr<'_>, hm: StaffId, extra: &[(&'static str, &'static str)]) -> Uuid {
+    let to = hr.post("/staff/vacancies/new", &refs(&vacancy_form(Some(hm), extra))).await;
+    let id = id_in(&to);
+    let done = hr.post(&format!("/staff/vacancies/{id}/publish"), &[]).await;
+    assert!(done.ends_with("?done=published"), "{done}");
+    id
+}
+
+#[tokio::test]
+async fn the_careers_page_filters_by_location_and_job_family() {
+    let app = TestApp::spawn(Kind::Postgres).await;
+    let hr = Hr::sign_in(&app).await;
+    let hm = add_staff(&app, "hm@example.org", None).await;
+    publish(&hr, hm, &[]).await;
+    let york = [("title", "Web developer"), ("job_family", "Digital"), ("location_tags", "York")];
+    publish(&hr, hm, &york).await;
+
+    let all = careers(&app, "").await;
+    assert!(all.contains("Payroll officer") && all.contains("Web developer"));
+    // The filter offers what the open vacancies have.
+    for option in ["Any location", ">Leeds<", ">Remote<", ">York<", ">Digital<", ">Finance<"] {
+        assert!(all.contains(option), "{option}");
+    }
+    let leeds = careers(&app, "?location=Leeds&family=").await;
+    assert!(leeds.contains("Payroll officer") && !leeds.contains("Web developer"), "{leeds}");
+    assert!(leeds.contains("1 vacancy matching your filters"));
+    let digital = careers(&app, "?family=Digital").await;
+    assert!(!digital.contains("Payroll officer") && digital.contains("Web developer"));
+    let both = careers(&app, "?location=York&family=Finance").await;
+    assert!(both.contains("No open vacancy matches your filters"), "{both}");
+    // Markup or nonsense in the address matches nothing and is never echoed as markup.
+    let odd = careers(&app, "?location=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert!(odd.contains("No open vacancy matches") && !odd.contains("<script>alert"), "{odd}");
+}
+
+#[tokio::test]
+async fn every_vacancy_page_states_the_privacy_notice_with_the_configured_retention() {
+    let app = TestApp::spawn_with(Kind::Sqlite, &[("SHORTLIST_RETENTION_MONTHS", "9")]).await;
+    let hr = Hr::sign_in(&app).await;
+    let hm = add_staff(&app, "hm@example.org", None).await;
+    let id = publish(&hr, hm, &[]).await;
+    let advert = format!("/vacancies/{id}");
+    let start = format!("/vacancies/{id}/apply");
+    for path in [&advert, &start] {
+        let html = app.get(path).await.text().await.unwrap();
+        assert!(html.contains("How we use your information"), "{path}");
+        assert!(html.contains("Northwind Borough Council uses the information"), "{path}");
+        assert!(html.contains("we delete your application 9 months after the decision"), "{path}");
+        assert!(html.contains("up to 12 months"), "{path}");
+    }
+    // The person specification is on the advert (never its weights).
+    let html = app.get(&advert).await.text().await.unwrap();
+    assert!(html.contains("Experience of payroll") && html.contains("Attention to detail"));
+
+    // An HR administrator writes the organisation's own notice; markup stays text.
+    add_staff(&app, "admin@example.org", Some(OrgRole::HrAdmin)).await;
+    let admin = token_of(&sign_in(&app, "admin@example.org", PASSWORD, None).await);
+    let page = "/staff/settings/privacy-notice";
+    let save = |body: String| {
+        let (app, admin) = (&app, admin.clone());
+        async move { location(&post_as(app, &admin, page, &body).await).to_owned() }
+    };
+    let too_long = format!("Our notice. {}", "x".repeat(5000));
+    assert_eq!(save(form(&[("notice", &too_long)])).await, format!("{page}?error=form"));
+    let html = get_with(&app, &format!("{page}?error=form"), &admin).await.text().await.unwrap();
+    assert!(html.contains("<title>Error: Privacy notice"), "{html}");
+    assert!(html.contains("must be 5000 characters or fewer") && html.contains("Our notice. xxx"));
+    assert!(app.get(&advert).await.text().await.unwrap().contains("uses the information"));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'settings.privacy_notice'")
+            .await,
+        0
+    );
+
+    let own = "We use it to <b>hire</b>.\r\n\r\nAsk HR for a copy.";
+    assert_eq!(save(form(&[("notice", own)])).await, format!("{page}?done=saved"));
+    let html = app.get(&advert).await.text().await.unwrap();
+    assert!(
+        html.contains("We use it to &lt;b&gt;hire&lt;/b&gt;.")
+            && html.contains("Ask HR for a copy.")
+    );
+    assert!(!html.contains("uses the information"));
+    assert!(html.contains("9 months after the decision"), "the periods always follow");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM staff_form_input").await, 0);
+
+    assert_eq!(save("reset=yes&notice=".into()).await, format!("{page}?done=saved"));
+    assert!(app.get(&advert).await.text().await.unwrap().contains("uses the information"));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'settings.privacy_notice'")
+            .await,
+        2
+    );
+    // HR without administration rights may not change it.
+    let res = post_as(&app, &hr.token, page, &form(&[("notice", "mine")])).await;
+    assert_eq!(res.status(), 403);
+}

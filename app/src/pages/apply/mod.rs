@@ -395,9 +395,7 @@ fn StartContent(detail: VacancyDetail) -> impl IntoView {
                     <li>"to say how you meet each point of the person specification"</li>
                 </ul>
                 <p class="body">"It takes about 30 minutes. Your answers are saved as you go, and we email you a link so you can come back to them."</p>
-                <h2 class="heading-m">"How we use your information"</h2>
-                <p class="body">"We use what you tell us only to consider your application. If you are not offered the job, we delete your application 6 months after the decision, unless you agree that we may keep it longer to consider you for other jobs."</p>
-                <p class="body">"Equal opportunities questions are optional. The people deciding on your application never see your answers."</p>
+                <super::vacancy::PrivacySection notice=detail.privacy.clone()/>
                 <ActionForm action=start>
                     <input type="hidden" name="vacancy" value=id.clone()/>
                     <button type="submit" class="button button--start">"Start now"</button>
