@@ -36,6 +36,8 @@ pub struct PortalSettings {
     pub organisation: String,
     /// How long a reserve-list consent lasts.
     pub reserve_list_months: u32,
+    /// How long an application is kept after the decision, in months.
+    pub retention_months: u32,
 }
 
 /// The adapter over the database and the outbox.
@@ -224,6 +226,7 @@ impl Portal for StorePortal {
                 self.settings.reserve_list_months,
             ),
             link_expires_at,
+            retention_months: self.settings.retention_months,
         })
     }
 

@@ -90,6 +90,7 @@ impl Application {
                 public_url: config.public_url.clone(),
                 organisation: config.organisation_name.clone(),
                 reserve_list_months: config.applying.reserve_list_months,
+                retention_months: config.applying.retention_months,
             },
         );
         let vacancy_admin = crate::vacancy_admin::VacancyAdmin::new(

@@ -100,6 +100,9 @@ pub struct PortalView {
     pub reserve_list_wording: String,
     /// When this portal link stops working.
     pub link_expires_at: DateTime<Utc>,
+    /// How long an application is kept after the decision (or withdrawal), in months, from
+    /// configuration.
+    pub retention_months: u32,
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@ pub async fn careers_page(
 ) -> Result<CareersData, AppError> {
     // Authorisation: none needed; this is the public careers list. The filter is only ever
     // compared with stored tags (an unknown one matches nothing).
-    let clip = |s: Option<String>| s.unwrap_or_default().trim().chars().take(80).collect::<String>();
+    let clip =
+        |s: Option<String>| s.unwrap_or_default().trim().chars().take(80).collect::<String>();
     let filter = CareersFilter { location: clip(location), family: clip(family) };
     let services = crate::ports::services()?;
     services.careers.careers(services.clock.now(), filter).await

@@ -61,7 +61,7 @@ pub fn ErrorSummary(#[prop(into)] field: String, #[prop(into)] message: String) 
         <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
             <h2 class="error-summary__title" id="error-summary-title">"There is a problem"</h2>
             <ul class="error-summary__list">
-                <li><a href=format!("#{field}")>{message}</a></li>
+                <li><FieldLink id=field message/></li>
             </ul>
         </div>
     }
@@ -79,6 +79,26 @@ pub fn FormTitle(text: &'static str, #[prop(into)] failed: Signal<bool>) -> impl
     }
 }
 
+/// An error-summary link to the field `id`. With JavaScript on, the client router handles
+/// `#id` links by scrolling without moving focus; GOV.UK's error summary puts focus in the
+/// field, so keyboard and screen-reader users land where they must type. Without JavaScript
+/// the browser follows the fragment and focuses the field itself.
+#[component]
+pub fn FieldLink(#[prop(into)] id: String, #[prop(into)] message: String) -> impl IntoView {
+    let target = id.clone();
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        use leptos::wasm_bindgen::JsCast as _;
+        let field = document()
+            .get_element_by_id(&target)
+            .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok());
+        if let Some(field) = field {
+            ev.prevent_default();
+            let _ = field.focus();
+        }
+    };
+    view! { <a href=format!("#{id}") on:click=on_click>{message}</a> }
+}
+
 /// The GOV.UK error summary for several problems, each linking to its field.
 #[component]
 pub fn ErrorSummaryList(problems: Vec<(String, String)>) -> impl IntoView {
@@ -89,7 +109,7 @@ pub fn ErrorSummaryList(problems: Vec<(String, String)>) -> impl IntoView {
                 <ul class="error-summary__list">
                     {problems
                         .into_iter()
-                        .map(|(field, message)| view! { <li><a href=format!("#{field}")>{message}</a></li> })
+                        .map(|(field, message)| view! { <li><FieldLink id=field message/></li> })
                         .collect_view()}
                 </ul>
             </div>

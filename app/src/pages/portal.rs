@@ -307,7 +307,9 @@ pub fn WithdrawPage() -> impl IntoView {
             .ok()
             .and_then(|id| portal.applications.iter().find(|a| a.id == id).cloned());
         match found {
-            Some(app) if app.can_withdraw() => view! { <WithdrawContent app/> }.into_any(),
+            Some(app) if app.can_withdraw() => {
+                view! { <WithdrawContent app retention_months=portal.retention_months/> }.into_any()
+            }
             Some(_) => view! {
                 <leptos_meta::Title text="Application already withdrawn"/>
                 <h1 class="heading-l">"You have already withdrawn this application"</h1>
@@ -320,7 +322,7 @@ pub fn WithdrawPage() -> impl IntoView {
 }
 
 #[component]
-fn WithdrawContent(app: PortalApplication) -> impl IntoView {
+fn WithdrawContent(app: PortalApplication, retention_months: u32) -> impl IntoView {
     let action = ServerAction::<WithdrawApplication>::new();
     view! {
         <leptos_meta::Title text="Withdraw your application"/>
@@ -336,7 +338,10 @@ fn WithdrawContent(app: PortalApplication) -> impl IntoView {
                 "You cannot undo this. We will stop considering you for this job."
             </strong>
         </div>
-        <p class="body">"We keep a withdrawn application for 6 months, then delete it, unless you have agreed that we may keep it longer for other jobs."</p>
+        <p class="body">{format!(
+            "We keep a withdrawn application for {}, then delete it, unless you have agreed that we may keep it longer for other jobs.",
+            crate::domain::vacancy::months(retention_months)
+        )}</p>
         <ActionForm action>
             <input type="hidden" name="application" value=app.id.to_string()/>
             <div class="button-group">

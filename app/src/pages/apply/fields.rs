@@ -45,7 +45,7 @@ pub fn ProblemSummary(problems: Problems) -> impl IntoView {
                 <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
                     <h2 class="error-summary__title" id="error-summary-title">"There is a problem"</h2>
                     <ul class="error-summary__list">
-                        {list.into_iter().map(|p| view! { <li><a href=format!("#{}", p.field)>{p.message}</a></li> }).collect_view()}
+                        {list.into_iter().map(|p| view! { <li><super::super::components::FieldLink id=p.field message=p.message/></li> }).collect_view()}
                     </ul>
                 </div>
             }
