@@ -212,8 +212,7 @@ impl VacancyAdmin {
         )
         .await?;
         db::audit::append(tx.conn(), &Self::entry(cx, "vacancy.close", id)).await?;
-        let due = db::vacancies::closed_unannounced(tx.conn(), cx.now, i64::MAX).await?;
-        if let Some(v) = due.into_iter().find(|v| v.id == id.as_uuid()) {
+        if let Some(v) = db::vacancies::unannounced(tx.conn(), id, cx.now).await? {
             self.announce(&mut tx, &v, cx.now).await?;
         }
         tx.commit().await?;

@@ -11,26 +11,8 @@ use app::domain::{
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-/// Where a vacancy is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// Being written; not public.
-    Draft,
-    /// Advertised.
-    Published,
-    /// Closed by HR.
-    Closed,
-}
-
-impl Status {
-    const fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Published => "published",
-            Self::Closed => "closed",
-        }
-    }
-}
+/// Where a vacancy is in its life (the domain's type, under the name the queries use).
+pub use app::domain::vacancy_edit::VacancyStatus as Status;
 
 /// Everything stored about a vacancy at this stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +101,7 @@ pub async fn insert(conn: Conn<'_>, v: &VacancyRecord) -> Result<bool, DbError> 
             .bind(&v.summary)
             .bind(&v.description)
             .bind(v.posts)
-            .bind(v.status.as_str())
+            .bind(v.status.code())
             .bind(v.closes_at)
             .bind(v.published_at)
             .bind(v.created_at)
@@ -221,7 +203,7 @@ pub async fn advertised(
         "SELECT text FROM vacancy_criteria WHERE vacancy_id = $1 ORDER BY position")
         .bind(id.as_uuid()).fetch_all(&mut *c).await)?;
     Ok(Some(VacancyDetail {
-        open_for_applications: status == Status::Published.as_str() && summary.is_open_at(now),
+        open_for_applications: status == Status::Published.code() && summary.is_open_at(now),
         summary,
         description: row.description,
         posts: row.posts,
@@ -282,15 +264,8 @@ pub struct Managed {
 
 #[derive(sqlx::FromRow)]
 struct ManagedRow {
-    title: String,
-    team: String,
-    location: String,
-    salary_min: i32,
-    salary_max: i32,
-    summary: String,
-    description: String,
-    posts: i32,
-    closes_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    advert: Row,
     status: String,
     name_blind: bool,
     job_family: Option<String>,
@@ -307,12 +282,11 @@ fn decode(what: &str) -> DbError {
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn managed(mut conn: Conn<'_>, id: VacancyId) -> Result<Option<Managed>, DbError> {
-    const SQL: &str = "SELECT title, team, location, salary_min, salary_max, summary, description, \
-                       posts, closes_at, status, name_blind, job_family, closing_alert_at \
-                       FROM vacancies WHERE id = $1";
+    let sql = format!(
+        "SELECT {COLUMNS}, status, name_blind, job_family, closing_alert_at FROM vacancies WHERE id = $1"
+    );
     let v = id.as_uuid();
-    let row: Option<ManagedRow> =
-        on_conn!(conn.reborrow(), c => sqlx::query_as(SQL).bind(v).fetch_optional(&mut *c).await)?;
+    let row: Option<ManagedRow> = on_conn!(conn.reborrow(), c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(v).fetch_optional(&mut *c).await)?;
     let Some(row) = row else { return Ok(None) };
     let tags: Vec<(String,)> = on_conn!(conn.reborrow(), c => sqlx::query_as(
         "SELECT tag FROM vacancy_location_tags WHERE vacancy_id = $1 ORDER BY tag")
@@ -330,17 +304,16 @@ pub async fn managed(mut conn: Conn<'_>, id: VacancyId) -> Result<Option<Managed
         "SELECT r.staff_id, r.role FROM staff_vacancy_roles r JOIN staff_users s ON s.id = r.staff_id \
          WHERE r.vacancy_id = $1 AND s.deactivated_at IS NULL ORDER BY s.display_name, s.id")
         .bind(v).fetch_all(&mut *c).await)?;
-    let salary =
-        SalaryBand::new(row.salary_min, row.salary_max).ok_or_else(|| decode("salary band"))?;
+    let advert = row.advert.summary()?;
     let spec = VacancySpec {
-        title: row.title,
-        team: row.team,
-        location: row.location,
-        salary,
-        closes_at: row.closes_at,
-        summary: row.summary,
-        description: row.description,
-        posts: row.posts,
+        title: advert.title,
+        team: advert.team,
+        location: advert.location,
+        salary: advert.salary,
+        closes_at: advert.closes_at,
+        summary: advert.summary,
+        description: row.advert.description,
+        posts: row.advert.posts,
         job_family: row.job_family,
         location_tags: tags.into_iter().map(|(t,)| t).collect(),
         name_blind: row.name_blind,
@@ -556,8 +529,17 @@ pub struct ClosedUnannounced {
     pub withdrawn: i64,
 }
 
-/// Advertised vacancies closed (by HR or by their closing time) at `now` whose closing alert
-/// has not gone yet; at most `limit`.
+/// What the closing alert needs of a vacancy, and which vacancies still need one: advertised,
+/// closed by HR or past their closing time at `$1`, not yet announced.
+const UNANNOUNCED: &str = "SELECT v.id, v.title, \
+     (SELECT COUNT(*) FROM applications a WHERE a.vacancy_id = v.id AND a.status <> 'draft') AS applications, \
+     (SELECT COUNT(*) FROM applications a WHERE a.vacancy_id = v.id AND a.status = 'withdrawn') AS withdrawn \
+     FROM vacancies v \
+     WHERE v.closing_alert_at IS NULL AND v.published_at IS NOT NULL \
+     AND (v.status = 'closed' OR (v.status = 'published' AND v.closes_at <= $1))";
+
+/// Vacancies closed at `now` whose closing alert has not gone yet, oldest closing first; at
+/// most `limit`.
 ///
 /// # Errors
 /// Database failure.
@@ -567,14 +549,26 @@ pub async fn closed_unannounced(
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<ClosedUnannounced>, DbError> {
-    const SQL: &str = "SELECT v.id, v.title, \
-                       (SELECT COUNT(*) FROM applications a WHERE a.vacancy_id = v.id AND a.status <> 'draft') AS applications, \
-                       (SELECT COUNT(*) FROM applications a WHERE a.vacancy_id = v.id AND a.status = 'withdrawn') AS withdrawn \
-                       FROM vacancies v \
-                       WHERE v.closing_alert_at IS NULL AND v.published_at IS NOT NULL \
-                       AND (v.status = 'closed' OR (v.status = 'published' AND v.closes_at <= $1)) \
-                       ORDER BY v.closes_at, v.id LIMIT $2";
-    Ok(on_conn!(conn, c => sqlx::query_as(SQL).bind(now).bind(limit).fetch_all(&mut *c).await)?)
+    let sql = format!("{UNANNOUNCED} ORDER BY v.closes_at, v.id LIMIT $2");
+    Ok(
+        on_conn!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).bind(limit).fetch_all(&mut *c).await)?,
+    )
+}
+
+/// Vacancy `id` if it is closed at `now` and not yet announced.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn unannounced(
+    conn: Conn<'_>,
+    id: VacancyId,
+    now: DateTime<Utc>,
+) -> Result<Option<ClosedUnannounced>, DbError> {
+    let sql = format!("{UNANNOUNCED} AND v.id = $2");
+    Ok(
+        on_conn!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).bind(id.as_uuid()).fetch_optional(&mut *c).await)?,
+    )
 }
 
 /// Records that the closing alert went; returns false if another instance got there first.

@@ -11,7 +11,12 @@ use server::mail::{DeliveryError, Dispatcher, NewMessage, Outbox, Transport};
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
-async fn post_as(app: &TestApp, token: &str, path: &str, body: &str) -> reqwest::Response {
+pub(super) async fn post_as(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: &str,
+) -> reqwest::Response {
     app.client
         .post(format!("{}{path}", app.base))
         .header("content-type", "application/x-www-form-urlencoded")

@@ -2,24 +2,12 @@
 //! edit, publish, close, the hiring manager's closing alert, and the careers pages that follow.
 //! Bad input changes nothing and comes back to the form with the values typed.
 
-use super::accounts::mail_to;
+use super::accounts::{mail_to, post_as};
 use super::applying::{count, form};
 use super::helpers::{Kind, TestApp};
 use super::signin::{PASSWORD, add_staff, get_with, location, sign_in, token_of};
 use app::domain::{StaffId, access::OrgRole};
 use uuid::Uuid;
-
-async fn post_as(app: &TestApp, token: &str, path: &str, body: &str) -> reqwest::Response {
-    app.client
-        .post(format!("{}{path}", app.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("origin", &app.base)
-        .header("cookie", format!("shortlist-session={token}"))
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap()
-}
 
 struct Hr<'a> {
     app: &'a TestApp,
