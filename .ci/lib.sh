@@ -15,6 +15,12 @@ cd "$ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/shortlist/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
 mkdir -p "$CARGO_TARGET_DIR"
+# CI builds a fresh clone each time, at a new path, so incremental caches are never reused
+# there; they only pile up in the shared target directory (tens of GB a day on this machine,
+# once enough to fill the disk mid-build). Dependencies are never built incrementally anyway.
+if [[ "${CI:-}" == "true" ]]; then
+  export CARGO_INCREMENTAL=0
+fi
 
 CARGO_LEPTOS_VERSION=0.3.10 # 0.3.11 needs rustc 1.96
 WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen pin in Cargo.toml
