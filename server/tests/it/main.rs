@@ -4,6 +4,7 @@
 //! - `documents`: encrypted document storage over a real database and an in-memory store.
 //! - `staff`: staff accounts, sessions and the audit log, on both backends.
 //! - `access`: the access matrix, every route by every kind of actor.
+//! - `applicant`: a simulated applicant (the journey's calls, uploads, stored counts), shared.
 //! - `applying`: the application journey, bad input, uploads, monitoring kept apart.
 //! - `portal`: the applicant portal: links, withdrawing, consents, contact corrections.
 //! - `accounts`: user management, invitations by email, the mail outbox and second factors.
@@ -21,6 +22,7 @@
 mod helpers;
 mod access;
 mod accounts;
+mod applicant;
 mod applying;
 mod conformance;
 mod documents;

@@ -3,7 +3,7 @@
 //! contact corrections, and a portal link that can never reach someone else's application.
 
 use super::accounts::decode_quoted_printable;
-use super::applying::{Applicant, count, form, open_vacancy};
+use super::applicant::{Applicant, count, form, open_vacancy};
 use super::helpers::{Kind, TestApp};
 use server::db::on_conn;
 

@@ -3,7 +3,7 @@
 //! Bad input changes nothing and comes back to the form with the values typed.
 
 use super::accounts::{mail_to, post_as};
-use super::applying::{count, form};
+use super::applicant::{count, form};
 use super::helpers::{Kind, TestApp};
 use super::signin::{PASSWORD, add_staff, get_with, location, sign_in, token_of};
 use app::domain::{StaffId, access::OrgRole};
@@ -145,7 +145,7 @@ async fn vacancy_lifecycle(kind: Kind) {
 
     // An application arrives, answering the screening question; then HR closes early (the
     // box must be ticked).
-    let applicant = super::applying::Applicant::start(&app, id).await;
+    let applicant = super::applicant::Applicant::start(&app, id).await;
     applicant.complete("Ada Lovelace", "ada@example.org").await;
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM application_screening_answers WHERE answer = 'yes'")
@@ -314,7 +314,7 @@ async fn applicants_answer_the_screening_questions_on_the_eligibility_page() {
     let id = id_in(&to);
     hr.post(&format!("/staff/vacancies/{id}/publish"), &[]).await;
 
-    let applicant = super::applying::Applicant::start(&app, id).await;
+    let applicant = super::applicant::Applicant::start(&app, id).await;
     let about = [("full_name", "Ada"), ("email", "ada@example.org"), ("contact_method", "email")];
     applicant.call("apply-about-you", &about).await;
     let (_, html) = applicant.page("eligibility").await;
