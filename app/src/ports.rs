@@ -138,6 +138,38 @@ pub trait Vacancies: Send + Sync {
     ) -> Result<crate::domain::vacancy_edit::VacancyEditor, AppError>;
 }
 
+/// Selection, for staff: the pipeline board and the candidate page, each built for one
+/// [`crate::domain::selection::Viewer`] (the caller authorised `ViewCandidates` on the vacancy
+/// the candidate belongs to, as stored — see [`Selection::vacancy_of`]). What the viewer may
+/// not see (a hidden identity, colleagues' scores before their own) is left out of the answer,
+/// never sent for the page to hide. Decisions are form posts handled by the server.
+#[async_trait]
+pub trait Selection: Send + Sync {
+    /// The vacancy a sent application belongs to; `None` for an unknown id or a draft.
+    async fn vacancy_of(
+        &self,
+        application: crate::domain::ApplicationId,
+    ) -> Result<Option<VacancyId>, AppError>;
+
+    /// The pipeline board of `vacancy`, filtered. An unknown vacancy is `NotFound`.
+    async fn pipeline(
+        &self,
+        viewer: &crate::domain::selection::Viewer,
+        vacancy: VacancyId,
+        filter: crate::domain::selection::PipelineFilter,
+    ) -> Result<crate::domain::selection::PipelinePage, AppError>;
+
+    /// The candidate page. With `rejected`, it shows the viewer's last refused form on this
+    /// page with its problems.
+    async fn candidate(
+        &self,
+        viewer: &crate::domain::selection::Viewer,
+        application: crate::domain::ApplicationId,
+        rejected: bool,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::selection::CandidatePage, AppError>;
+}
+
 /// One page of the application form, as sent, for [`Applying::save`].
 #[derive(Debug, Clone)]
 pub enum PageInput {
@@ -294,6 +326,8 @@ pub struct Services {
     pub applying: Arc<dyn Applying>,
     /// The applicant portal.
     pub portal: Arc<dyn Portal>,
+    /// Selection: the pipeline board and candidate pages.
+    pub selection: Arc<dyn Selection>,
     /// The clock every rule reads.
     pub clock: Arc<dyn Clock>,
     /// Whether cookies must be `Secure` (Shortlist is reached over TLS).

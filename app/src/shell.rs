@@ -6,8 +6,10 @@
 use crate::pages::{
     apply::{ConfirmationPage, LinkNotValidPage, StartPage, StepPage},
     audit::AuditPage,
+    candidate::CandidateViewPage,
     careers::CareersPage,
     not_found::NotFound,
+    pipeline::PipelineBoardPage,
     portal::{ContactPage, PortalPage, PortalSignInPage, WithdrawPage},
     settings::PrivacyNoticePage,
     staff::{SetPasswordPage, SignInPage, StaffHomePage},
@@ -169,6 +171,16 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("staff"), StaticSegment("vacancies"), ParamSegment("id"))
                             view=VacancyEditorPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("vacancies"), ParamSegment("id"), StaticSegment("candidates"))
+                            view=PipelineBoardPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("candidates"), ParamSegment("id"))
+                            view=CandidateViewPage
                             ssr=SsrMode::Async
                         />
                         <Route

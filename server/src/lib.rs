@@ -21,6 +21,7 @@ pub mod mail;
 pub mod monitoring;
 pub mod portal;
 pub mod seed;
+pub mod selection;
 pub mod staff_admin;
 pub mod startup;
 pub mod telemetry;

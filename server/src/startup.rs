@@ -98,6 +98,11 @@ impl Application {
             outbox.clone(),
             config.public_url.clone(),
         );
+        let selection = crate::selection::StoreSelection::new(
+            db.clone(),
+            outbox.clone(),
+            config.organisation_name.clone(),
+        );
         let staff_admin = StaffAdmin::new(
             db.clone(),
             outbox,
@@ -121,6 +126,7 @@ impl Application {
             vacancies: Arc::new(vacancy_admin.clone()),
             applying: Arc::new(applying.clone()),
             portal: Arc::new(portal.clone()),
+            selection: Arc::new(crate::selection::StoreSelectionView::new(db.clone())),
             clock,
             organisation_name: Arc::from(config.organisation_name.as_str()),
             secure_cookies: config.behind_tls(),
@@ -147,6 +153,7 @@ impl Application {
             applying,
             portal,
             vacancy_admin: vacancy_admin.clone(),
+            selection,
         };
         Ok(Self {
             listener,

@@ -35,7 +35,8 @@ impl SalaryBand {
 }
 
 /// Formats whole pounds with thousands separators: 32000 → "£32,000".
-fn pounds(amount: i32) -> String {
+#[must_use]
+pub fn pounds(amount: i32) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
     if amount < 0 {

@@ -7,9 +7,11 @@
 
 pub mod apply;
 pub mod audit;
+pub mod candidate;
 pub mod careers;
 pub mod components;
 pub mod not_found;
+pub mod pipeline;
 pub mod portal;
 pub mod settings;
 pub mod staff;

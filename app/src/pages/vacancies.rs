@@ -38,7 +38,7 @@ pub async fn staff_vacancy_list() -> Result<StaffVacancies, AppError> {
 pub async fn vacancy_editor_page(
     id: String,
     rejected: bool,
-) -> Result<(VacancyEditor, bool), AppError> {
+) -> Result<(VacancyEditor, bool, bool), AppError> {
     use crate::domain::access::{Action, authorise, signed_in};
     let actor = crate::ports::current_actor();
     let me = signed_in(&actor)?;
@@ -53,7 +53,8 @@ pub async fn vacancy_editor_page(
     let services = crate::ports::services()?;
     let editor =
         services.vacancies.editor(me.id, id, rejected && can_manage, services.clock.now()).await?;
-    Ok((editor, can_manage))
+    let sees_candidates = id.is_some_and(|v| authorise(&actor, Action::ViewCandidates(v)).is_ok());
+    Ok((editor, can_manage, sees_candidates))
 }
 
 fn done_text(code: &str) -> Option<&'static str> {
@@ -139,8 +140,14 @@ pub fn VacancyEditorPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="body">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match editor.await {
-                    Ok((editor, true)) => view! { <Editor editor/> }.into_any(),
-                    Ok((editor, false)) => view! { <ReadOnly editor/> }.into_any(),
+                    Ok((editor, true, candidates)) => view! {
+                        <CandidatesLink editor=editor.clone() candidates/>
+                        <Editor editor/>
+                    }.into_any(),
+                    Ok((editor, false, candidates)) => view! {
+                        <CandidatesLink editor=editor.clone() candidates/>
+                        <ReadOnly editor/>
+                    }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
@@ -553,6 +560,18 @@ fn LifecycleActions(editor: VacancyEditor) -> impl IntoView {
 }
 
 /// What a hiring manager or panel member sees of a vacancy they are assigned to.
+/// A link to the vacancy's pipeline board, for those who may see its candidates.
+#[component]
+fn CandidatesLink(editor: VacancyEditor, candidates: bool) -> impl IntoView {
+    editor.id.filter(|_| candidates).map(|id| {
+        view! {
+            <p class="body"><a class="link" href=format!("/staff/vacancies/{id}/candidates")>
+                {format!("Candidates ({} applications)", editor.applications)}
+            </a></p>
+        }
+    })
+}
+
 #[component]
 fn ReadOnly(editor: VacancyEditor) -> impl IntoView {
     let title = editor.input.title.clone();

@@ -409,24 +409,31 @@ pub async fn withdraw_consent(
     Ok(())
 }
 
-/// Sends a draft: sets its reference and times, only if it is still a draft and its vacancy
-/// still accepts applications at `now` (one statement, so a vacancy closing between the check
-/// and the write cannot let an application in). Returns whether it was sent.
+/// Sends a draft: sets its reference and times, puts it in the pipeline at Applied with the
+/// vacancy's next candidate number, only if it is still a draft and its vacancy still accepts
+/// applications at `now`. The first statement claims the number and checks the vacancy in one
+/// step (on PostgreSQL it locks the vacancy's row, so concurrent sends get distinct numbers), so
+/// a vacancy closing between the check and the write cannot let an application in. Returns
+/// whether it was sent; when not, the caller rolls back.
 ///
 /// # Errors
 /// Database failure, or the (astronomically unlikely) reference collision.
 #[tracing::instrument(skip_all)]
 pub async fn submit(
-    conn: Conn<'_>,
+    mut conn: Conn<'_>,
     id: Uuid,
     reference: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    const SQL: &str = "UPDATE applications SET status = 'submitted', reference = $1, declared_at = $2, \
-                       submitted_at = $2, updated_at = $2, draft_input = NULL \
-                       WHERE id = $3 AND status = 'draft' AND EXISTS (SELECT 1 FROM vacancies v \
-                       WHERE v.id = applications.vacancy_id AND v.status = 'published' AND v.closes_at > $2)";
-    let n = on_conn!(conn, c => sqlx::query(SQL).bind(reference).bind(now).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    const CLAIM: &str = "UPDATE vacancies SET candidates_sent = candidates_sent + 1 \
+                         WHERE id = (SELECT vacancy_id FROM applications WHERE id = $1 AND status = 'draft') \
+                         AND status = 'published' AND closes_at > $2 RETURNING candidates_sent";
+    const SEND: &str = "UPDATE applications SET status = 'submitted', reference = $1, declared_at = $2, \
+                        submitted_at = $2, updated_at = $2, draft_input = NULL, stage = 'applied', \
+                        candidate_number = $3 WHERE id = $4 AND status = 'draft'";
+    let number: Option<(i32,)> = on_conn!(conn.reborrow(), c => sqlx::query_as(CLAIM).bind(id).bind(now).fetch_optional(&mut *c).await)?;
+    let Some((number,)) = number else { return Ok(false) };
+    let n = on_conn!(conn, c => sqlx::query(SEND).bind(reference).bind(now).bind(number).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 

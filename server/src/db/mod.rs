@@ -19,6 +19,7 @@ pub mod keys;
 pub mod mail;
 pub mod portal;
 pub mod second_factor;
+pub mod selection;
 pub mod sessions;
 pub mod settings;
 pub mod staff;

@@ -151,10 +151,16 @@ pub async fn status_if_owned(
 /// # Errors
 /// Database failure.
 #[tracing::instrument(skip_all)]
-pub async fn withdraw(conn: Conn<'_>, id: Uuid, now: DateTime<Utc>) -> Result<bool, DbError> {
-    const SQL: &str = "UPDATE applications SET status = 'withdrawn', withdrawn_at = $1, updated_at = $1 \
-                       WHERE id = $2 AND status = 'submitted'";
-    let n = on_conn!(conn, c => sqlx::query(SQL).bind(now).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+pub async fn withdraw(mut conn: Conn<'_>, id: Uuid, now: DateTime<Utc>) -> Result<bool, DbError> {
+    // Withdrawing is a decision (the applicant's): it starts the retention clock and bumps the
+    // version, so a selector's form opened before it is refused rather than undoing it.
+    const SQL: &str = "UPDATE applications SET status = 'withdrawn', withdrawn_at = $1, decided_at = $1, \
+                       updated_at = $1, version = version + 1 \
+                       WHERE id = $2 AND status = 'submitted' AND outcome IS NULL";
+    let n = on_conn!(conn.reborrow(), c => sqlx::query(SQL).bind(now).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    if n == 1 {
+        super::selection::record_stage(conn, id, now, None, None, None, Some("withdrawn")).await?;
+    }
     Ok(n == 1)
 }
 

@@ -10,6 +10,7 @@ mod errors;
 mod headers;
 mod health;
 mod second_factor;
+mod selection;
 mod staff;
 mod trace;
 mod users;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub applying: crate::applying::StoreApplying,
     /// The applicant portal (for the emailed portal link).
     pub portal: crate::portal::StorePortal,
+    /// Selection decisions and the CV download.
+    pub selection: crate::selection::StoreSelection,
     /// Vacancy management.
     pub vacancy_admin: crate::vacancy_admin::VacancyAdmin,
 }
@@ -93,6 +96,18 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/vacancies/{id}", post(vacancies::update))
         .route("/staff/vacancies/{id}/publish", post(vacancies::publish))
         .route("/staff/vacancies/{id}/close", post(vacancies::close))
+        .route("/staff/vacancies/{id}/reject", post(selection::bulk_reject))
+        .route("/staff/candidates/{id}/scores", post(selection::scores))
+        .route("/staff/candidates/{id}/notes", post(selection::note))
+        .route("/staff/candidates/{id}/moderate", post(selection::moderate))
+        .route("/staff/candidates/{id}/final-score", post(selection::final_score))
+        .route("/staff/candidates/{id}/move", post(selection::move_to))
+        .route("/staff/candidates/{id}/reject", post(selection::reject))
+        .route("/staff/candidates/{id}/withdraw", post(selection::withdraw))
+        .route("/staff/candidates/{id}/offer", post(selection::offer))
+        .route("/staff/candidates/{id}/interview", post(selection::interview))
+        .route("/staff/candidates/{id}/reveal", post(selection::reveal))
+        .route("/staff/candidates/{id}/cv", get(selection::cv))
         .route("/apply/resume/{token}", get(applying::resume))
         .route("/portal/open/{token}", get(applying::open_portal))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {

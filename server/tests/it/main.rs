@@ -9,6 +9,8 @@
 //! - `portal`: the applicant portal: links, withdrawing, consents, contact corrections.
 //! - `accounts`: user management, invitations by email, the mail outbox and second factors.
 //! - `signin`: staff sign-in, sign-out and sessions over HTTP.
+//! - `selection`: the pipeline board, candidate pages and decisions; EO separation and
+//!   name-blind sift from outside.
 //! - `vacancies`: HR's vacancy management, the closing alert, and the careers pages after it.
 //! - `http`: the whole application started in-process on port 0 and driven over HTTP.
 //!
@@ -28,6 +30,7 @@ mod conformance;
 mod documents;
 mod http;
 mod portal;
+mod selection;
 mod signin;
 mod staff;
 mod vacancies;

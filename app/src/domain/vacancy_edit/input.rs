@@ -84,7 +84,7 @@ fn whole(raw: &str, range: std::ops::RangeInclusive<i32>) -> Option<i32> {
 
 /// Reads a UK time of day: "23:59", "9:30", "5pm", "5:30pm", "midday". "Midnight" is refused
 /// because people disagree which day it belongs to; the message suggests 11:59pm.
-pub(super) fn parse_time(raw: &str) -> Result<NaiveTime, &'static str> {
+pub(crate) fn parse_time(raw: &str) -> Result<NaiveTime, &'static str> {
     let t = raw.trim().to_ascii_lowercase().replace([' ', '.'], "");
     if t == "midday" || t == "noon" {
         return NaiveTime::from_hms_opt(12, 0, 0).ok_or("Enter a real time");

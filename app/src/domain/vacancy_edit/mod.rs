@@ -15,6 +15,7 @@
 
 mod input;
 
+pub(crate) use input::parse_time;
 pub use input::{CriterionInput, QuestionInput, VacancyInput};
 
 use super::{SalaryBand, StaffId, VacancyId, access::VacancyRole};
