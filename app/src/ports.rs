@@ -168,6 +168,15 @@ pub trait Selection: Send + Sync {
         rejected: bool,
         now: DateTime<Utc>,
     ) -> Result<crate::domain::selection::CandidatePage, AppError>;
+
+    /// The organisation's rejection reasons and letter, for HR administrators (the caller has
+    /// authorised `ManageSettings`). With `rejected`, `viewer`'s last refused form on that page.
+    async fn rejection_settings(
+        &self,
+        viewer: crate::domain::StaffId,
+        rejected: bool,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::selection::settings::RejectionSettings, AppError>;
 }
 
 /// One page of the application form, as sent, for [`Applying::save`].

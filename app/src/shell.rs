@@ -11,7 +11,7 @@ use crate::pages::{
     not_found::NotFound,
     pipeline::PipelineBoardPage,
     portal::{ContactPage, PortalPage, PortalSignInPage, WithdrawPage},
-    settings::PrivacyNoticePage,
+    settings::{PrivacyNoticePage, RejectionSettingsPage},
     staff::{SetPasswordPage, SignInPage, StaffHomePage},
     two_factor::{SignInCodePage, TwoFactorPage},
     users::{AccountPage, InvitePage, UsersPage},
@@ -186,6 +186,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("staff"), StaticSegment("settings"), StaticSegment("privacy-notice"))
                             view=PrivacyNoticePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("settings"), StaticSegment("rejections"))
+                            view=RejectionSettingsPage
                             ssr=SsrMode::Async
                         />
                         <Route

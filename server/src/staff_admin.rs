@@ -328,6 +328,100 @@ impl StaffAdmin {
     }
 }
 
+/// The staff form key of the rejection settings.
+pub const REJECTIONS_FORM: &str = "rejections";
+
+/// A refused rejection-settings form, kept for its author: what was typed and what was wrong.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct KeptRejections {
+    /// The problem.
+    pub problem: app::error::FieldError,
+    /// The letter as typed (when the letter was refused).
+    pub template: Option<String>,
+    /// The reason as typed (when the reason was refused).
+    pub reason: Option<String>,
+}
+
+impl StaffAdmin {
+    async fn keep_rejections(
+        &self,
+        mut tx: db::Tx,
+        cx: &Context,
+        kept: &KeptRejections,
+    ) -> Result<bool, DbError> {
+        let json = serde_json::to_string(kept).unwrap_or_default();
+        db::staff_forms::keep(tx.conn(), cx.by, REJECTIONS_FORM, &json, cx.now).await?;
+        tx.commit().await?;
+        Ok(false)
+    }
+
+    /// Saves the rejection letter (`raw` empty: Shortlist's). Returns whether it was saved;
+    /// refused input is kept for its author.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn set_rejection_template(&self, cx: &Context, raw: &str) -> Result<bool, DbError> {
+        let mut tx = self.db.begin().await?;
+        match app::domain::selection::settings::check_template(raw) {
+            Ok(text) => {
+                db::settings::set_rejection_template(tx.conn(), text.as_deref()).await?;
+                db::staff_forms::forget(tx.conn(), cx.by, REJECTIONS_FORM).await?;
+                db::audit::append(tx.conn(), &cx.entry("settings.rejection_letter", None, None))
+                    .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+            Err(problem) => {
+                let kept = KeptRejections { problem, template: Some(raw.to_owned()), reason: None };
+                self.keep_rejections(tx, cx, &kept).await
+            }
+        }
+    }
+
+    /// Adds a rejection reason. Returns whether it was added; refused input is kept.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn add_rejection_reason(&self, cx: &Context, raw: &str) -> Result<bool, DbError> {
+        let mut tx = self.db.begin().await?;
+        let in_use: Vec<app::domain::selection::Reason> = db::selection::reasons(tx.conn())
+            .await?
+            .into_iter()
+            .map(|(code, words)| app::domain::selection::Reason { code, words })
+            .collect();
+        match app::domain::selection::settings::check_reason(raw, &in_use) {
+            Ok((words, code)) => {
+                db::settings::add_reason(tx.conn(), &code, &words).await?;
+                db::staff_forms::forget(tx.conn(), cx.by, REJECTIONS_FORM).await?;
+                db::audit::append(tx.conn(), &cx.entry("settings.rejection_reason", None, None))
+                    .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+            Err(problem) => {
+                let kept = KeptRejections { problem, template: None, reason: Some(raw.to_owned()) };
+                self.keep_rejections(tx, cx, &kept).await
+            }
+        }
+    }
+
+    /// Retires a rejection reason (decisions that used it keep it). Returns whether one was
+    /// in use under that code.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn retire_rejection_reason(&self, cx: &Context, code: &str) -> Result<bool, DbError> {
+        let mut tx = self.db.begin().await?;
+        let done = db::settings::retire_reason(tx.conn(), code, cx.now).await?;
+        if done {
+            db::audit::append(tx.conn(), &cx.entry("settings.rejection_reason", None, None))
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+}
+
 /// The staff form key of the privacy-notice settings.
 pub const PRIVACY_NOTICE_FORM: &str = "privacy-notice";
 

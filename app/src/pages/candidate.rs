@@ -9,7 +9,7 @@
 //! changed meanwhile is refused with "this changed since you opened it". Outcomes come back
 //! as codes; a refused form's text is kept server-side (`?error=form`).
 
-use super::components::{ErrorPage, ErrorSummaryList, SuccessBanner, SummaryRow};
+use super::components::{ErrorPage, ErrorSummaryList, SuccessBanner, SummaryRow, textarea_text};
 use crate::domain::selection::{Blocked, CandidatePage, SCALE, ScoreLine, score_words};
 use crate::domain::vacancy_edit::Stage;
 use crate::error::AppError;
@@ -154,7 +154,7 @@ fn Identity(page: CandidatePage) -> impl IntoView {
                     <div class="form-group">
                         <label class="label" for="reveal_reason">"Reveal this candidate’s identity before the sift ends"</label>
                         <p class="hint">"Only when there is a real need, such as arranging an adjustment. The reason goes in the audit log."</p>
-                        <textarea class="textarea" id="reveal_reason" name="reveal_reason" rows="3">{reason}</textarea>
+                        <textarea class="textarea" id="reveal_reason" name="reveal_reason" rows="3">{textarea_text(reason)}</textarea>
                     </div>
                     <button class="button button--secondary" type="submit">"Reveal identity"</button>
                 </form>
@@ -270,7 +270,7 @@ fn Scores(page: CandidatePage) -> impl IntoView {
                             </div>
                             <div class="form-group">
                                 <label class="label" for=evidence_id.clone()>"Evidence"</label>
-                                <textarea class="textarea" id=evidence_id.clone() name=evidence_id rows="3">{evidence}</textarea>
+                                <textarea class="textarea" id=evidence_id.clone() name=evidence_id rows="3">{textarea_text(evidence)}</textarea>
                             </div>
                         </fieldset>
                     }
@@ -320,8 +320,8 @@ fn Scores(page: CandidatePage) -> impl IntoView {
                     <input class="input input--width-4" id="final_score" name="final_score" type="text" inputmode="decimal" value=score/>
                 </div>
                 <div class="form-group">
-                    <label class="label" for="final_reason">"Reason"</label>
-                    <textarea class="textarea" id="final_reason" name="final_reason" rows="3">{reason}</textarea>
+                    <label class="label" for="final_reason">"Reason for the final score"</label>
+                    <textarea class="textarea" id="final_reason" name="final_reason" rows="3">{textarea_text(reason)}</textarea>
                 </div>
                 <button class="button button--secondary" type="submit">"Record final score"</button>
             </form>
@@ -398,7 +398,7 @@ fn Decisions(page: CandidatePage) -> impl IntoView {
             <div class="form-group">
                 <label class="label" for="feedback">"Feedback for the applicant (optional)"</label>
                 <p class="hint">"Included in the rejection letter. The reason above is not."</p>
-                <textarea class="textarea" id="feedback" name="feedback" rows="4">{feedback}</textarea>
+                <textarea class="textarea" id="feedback" name="feedback" rows="4">{textarea_text(feedback)}</textarea>
             </div>
             <button class="button button--warning" type="submit">"Reject and tell the applicant"</button>
         </form>
@@ -481,7 +481,7 @@ fn Notes(page: CandidatePage) -> impl IntoView {
             <form method="post" action=format!("/staff/candidates/{}/notes", page.id)>
                 <div class="form-group">
                     <label class="label" for="note">"Add a note"</label>
-                    <textarea class="textarea" id="note" name="note" rows="3">{note}</textarea>
+                    <textarea class="textarea" id="note" name="note" rows="3">{textarea_text(note)}</textarea>
                 </div>
                 <div class="checkboxes__item">
                     <input class="checkboxes__input" id="kind" name="kind" type="checkbox" value="interview"/>

@@ -141,3 +141,20 @@ pub fn FieldMessage(field: &'static str, message: Option<&'static str>) -> impl 
         }
     })
 }
+
+/// The text to put inside a `<textarea>`. Leptos renders a textarea's children on the server
+/// without escaping (as it does a `<script>`'s), so typed text holding `</textarea>` would end
+/// the element early and whatever followed would become markup. On the server the text is
+/// escaped here (the browser decodes it back into the box); in the browser, where children
+/// become a DOM text node, it is left as it is.
+#[must_use]
+pub fn textarea_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        text.replace('&', "&amp;").replace('<', "&lt;")
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text
+    }
+}

@@ -83,6 +83,7 @@ pub fn StaffHomePage() -> impl IntoView {
                             })}
                             {me.manage_settings.then(|| view! {
                                 <li><a class="link" href="/staff/settings/privacy-notice">"Privacy notice"</a></li>
+                                <li><a class="link" href="/staff/settings/rejections">"Rejection reasons and letter"</a></li>
                             })}
                             {me.audit_log.then(|| view! {
                                 <li><a class="link" href="/staff/audit">"Audit log"</a></li>

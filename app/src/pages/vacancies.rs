@@ -255,7 +255,7 @@ fn AdvertFields(input: VacancyInput, problems: Signal<Vec<FieldError>>) -> impl 
                 <div class="hint" id=format!("{id}-hint")>{hint}</div>
                 <super::apply::fields::ErrorMessage id=format!("{id}-error") message/>
                 <textarea class=move || if message.get().is_some() { "textarea textarea--error" } else { "textarea" }
-                    id=id name=id rows=rows aria-describedby=format!("{id}-hint")>{value}</textarea>
+                    id=id name=id rows=rows aria-describedby=format!("{id}-hint")>{super::components::textarea_text(value)}</textarea>
             </div>
         }
     };

@@ -395,10 +395,7 @@ pub type Interview = (DateTime<Utc>, String, Vec<String>);
 /// # Errors
 /// Database failure.
 #[tracing::instrument(skip_all)]
-pub async fn interviews(
-    mut conn: Conn<'_>,
-    id: Uuid,
-) -> Result<Vec<Interview>, DbError> {
+pub async fn interviews(mut conn: Conn<'_>, id: Uuid) -> Result<Vec<Interview>, DbError> {
     let rows: Vec<(Uuid, DateTime<Utc>, String)> = on_conn!(conn.reborrow(), c => sqlx::query_as(
         "SELECT id, starts_at, place FROM interviews WHERE application_id = $1 ORDER BY starts_at, id")
         .bind(id).fetch_all(&mut *c).await)?;

@@ -92,6 +92,12 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/users/{id}/deactivate", post(users::deactivate))
         .route("/staff/settings/two-factor", post(users::require_two_factor))
         .route("/staff/settings/privacy-notice", post(users::privacy_notice))
+        .route("/staff/settings/rejections/letter", post(users::rejection_letter))
+        .route("/staff/settings/rejections/reasons", post(users::add_rejection_reason))
+        .route(
+            "/staff/settings/rejections/reasons/{code}/retire",
+            post(users::retire_rejection_reason),
+        )
         .route("/staff/vacancies/new", post(vacancies::create))
         .route("/staff/vacancies/{id}", post(vacancies::update))
         .route("/staff/vacancies/{id}/publish", post(vacancies::publish))

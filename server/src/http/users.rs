@@ -313,6 +313,80 @@ pub async fn privacy_notice(
     }
 }
 
+/// The rejection-letter form.
+#[derive(Deserialize)]
+pub struct LetterForm {
+    #[serde(default)]
+    template: String,
+    #[serde(default)]
+    reset: String,
+}
+
+const REJECTIONS: &str = "/staff/settings/rejections";
+
+fn settings_outcome(saved: Result<bool, crate::db::DbError>, done: &str) -> Response {
+    match saved {
+        Ok(true) => Redirect::to(&format!("{REJECTIONS}?done={done}")).into_response(),
+        Ok(false) => Redirect::to(&format!("{REJECTIONS}?error=form")).into_response(),
+        Err(e) => unavailable(&e),
+    }
+}
+
+/// `POST /staff/settings/rejections/letter`: saves the rejection letter, or (`reset=yes`)
+/// goes back to Shortlist's.
+pub async fn rejection_letter(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(actor): Extension<Actor>,
+    Form(form): Form<LetterForm>,
+) -> Response {
+    let cx = match context(&state, &actor, peer, Action::ManageSettings) {
+        Ok(cx) => cx,
+        Err(e) => return refuse(&e),
+    };
+    let text = if form.reset == "yes" { "" } else { form.template.as_str() };
+    settings_outcome(state.staff_admin.set_rejection_template(&cx, text).await, "letter")
+}
+
+/// The add-a-reason form.
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason_words: String,
+}
+
+/// `POST /staff/settings/rejections/reasons`: adds a rejection reason.
+pub async fn add_rejection_reason(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(actor): Extension<Actor>,
+    Form(form): Form<ReasonForm>,
+) -> Response {
+    let cx = match context(&state, &actor, peer, Action::ManageSettings) {
+        Ok(cx) => cx,
+        Err(e) => return refuse(&e),
+    };
+    settings_outcome(state.staff_admin.add_rejection_reason(&cx, &form.reason_words).await, "added")
+}
+
+/// `POST /staff/settings/rejections/reasons/{code}/retire`: retires a reason in use.
+pub async fn retire_rejection_reason(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(actor): Extension<Actor>,
+    Path(code): Path<String>,
+) -> Response {
+    let cx = match context(&state, &actor, peer, Action::ManageSettings) {
+        Ok(cx) => cx,
+        Err(e) => return refuse(&e),
+    };
+    match state.staff_admin.retire_rejection_reason(&cx, &code).await {
+        Ok(true) => Redirect::to(&format!("{REJECTIONS}?done=retired")).into_response(),
+        Ok(false) => refuse(&AppError::NotFound),
+        Err(e) => unavailable(&e),
+    }
+}
+
 /// The two-factor requirement form.
 #[derive(Deserialize)]
 pub struct RequireForm {

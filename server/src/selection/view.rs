@@ -8,6 +8,8 @@
 
 use super::{Kept, form_key, reasons};
 use crate::db::{self, Database, selection::BoardRow};
+use crate::staff_admin::{KeptRejections, REJECTIONS_FORM};
+use app::domain::selection::{DEFAULT_REJECTION_TEMPLATE, settings::RejectionSettings};
 use app::domain::{
     ApplicationId, StaffId, VacancyId,
     access::VacancyRole,
@@ -94,6 +96,44 @@ fn history_words(h: &db::selection::HistoryRow) -> String {
 
 #[async_trait]
 impl app::ports::Selection for StoreSelectionView {
+    async fn rejection_settings(
+        &self,
+        viewer: StaffId,
+        rejected: bool,
+        now: DateTime<Utc>,
+    ) -> Result<RejectionSettings, AppError> {
+        let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
+        let reasons = reasons(conn.conn()).await.map_err(AppError::internal)?;
+        let custom =
+            db::selection::rejection_template(conn.conn()).await.map_err(AppError::internal)?;
+        let kept: Option<KeptRejections> = if rejected {
+            db::staff_forms::kept(conn.conn(), viewer, REJECTIONS_FORM, now - Duration::days(1))
+                .await
+                .map_err(AppError::internal)?
+                .and_then(|json| serde_json::from_str(&json).ok())
+        } else {
+            None
+        };
+        let using_default = custom.is_none();
+        let stored = custom.unwrap_or_else(|| DEFAULT_REJECTION_TEMPLATE.to_owned());
+        Ok(match kept {
+            Some(k) => RejectionSettings {
+                reasons,
+                template: k.template.unwrap_or(stored),
+                using_default,
+                problems: vec![k.problem],
+                typed_reason: k.reason.unwrap_or_default(),
+            },
+            None => RejectionSettings {
+                reasons,
+                template: stored,
+                using_default,
+                problems: Vec::new(),
+                typed_reason: String::new(),
+            },
+        })
+    }
+
     async fn vacancy_of(&self, application: ApplicationId) -> Result<Option<VacancyId>, AppError> {
         let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
         Ok(db::selection::candidate(conn.conn(), application.as_uuid())

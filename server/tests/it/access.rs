@@ -71,6 +71,11 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
             format!("notice={}", "x".repeat(5001)),
             "sYFFFFF",
         ),
+        ("POST", "/api/rejection-settings", "rejected=false".into(), "sYFFFFF"),
+        ("GET", "/staff/settings/rejections", String::new(), "sYFFFFF"),
+        ("POST", "/staff/settings/rejections/letter", "template=x".into(), "sYFFFFF"),
+        ("POST", "/staff/settings/rejections/reasons", "reason_words=".into(), "sYFFFFF"),
+        ("POST", "/staff/settings/rejections/reasons/nope/retire", String::new(), "sNFFFFF"),
         // Vacancies: every signed-in person sees the list (cut to what they may see); HR
         // creates and changes vacancies; a vacancy's own hiring manager and panel (and the
         // auditor) may read it; anyone else is told it does not exist. Bad forms and

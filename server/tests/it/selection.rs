@@ -792,3 +792,80 @@ async fn candidates_are_numbered_per_vacancy_even_when_sent_at_once() {
         }
     }
 }
+
+#[tokio::test]
+async fn hr_administrators_set_the_reasons_and_the_letter_that_rejections_use() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let t = Team::new(&app).await;
+    let admin = person(&app, "admin@example.org", Some(OrgRole::HrAdmin)).await;
+    let ada = t.apply("Ada Quillfeather", "ada.quill@example.com").await;
+    let letter = "/staff/settings/rejections/letter";
+    let reasons = "/staff/settings/rejections/reasons";
+
+    assert_eq!(post(&app, &t.hr, letter, &[("template", "Dear {name}")]).await, "status 403");
+    let to =
+        post(&app, &admin, letter, &[("template", "To whom it may concern </textarea><b>")]).await;
+    assert!(to.ends_with("?error=form"), "{to}");
+    let (_, html) = page(&app, &admin, "/staff/settings/rejections?error=form").await;
+    assert!(
+        html.contains("The letter must include {name}")
+            && html.contains("To whom it may concern &lt;/textarea>&lt;b>")
+            && !html.contains("</textarea><b>"),
+        "{html}"
+    );
+    let custom = "Dear {name},\n\nAbout {vacancy}: not this time.\n\n{feedback}\n\n{organisation}";
+    assert!(post(&app, &admin, letter, &[("template", custom)]).await.ends_with("?done=letter"));
+
+    assert!(
+        post(&app, &admin, reasons, &[("reason_words", "Salary too far apart")])
+            .await
+            .ends_with("?done=added")
+    );
+    assert!(
+        post(&app, &admin, reasons, &[("reason_words", "salary  too far apart")])
+            .await
+            .ends_with("?error=form")
+    );
+    let retire = format!("{reasons}/interview/retire");
+    assert!(post(&app, &admin, &retire, &[]).await.ends_with("?done=retired"));
+    assert_eq!(post(&app, &admin, &retire, &[]).await, "status 404");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'settings.rejection_%'")
+            .await,
+        3
+    );
+
+    // Selectors choose from the new list, and the applicant gets the organisation's letter.
+    let (_, html) = page(&app, &t.hm, &format!("/staff/candidates/{ada}")).await;
+    assert!(
+        html.contains("Salary too far apart")
+            && !html.contains("Did not meet the standard at interview")
+    );
+    let reject = format!("/staff/candidates/{ada}/reject");
+    let v = version(&app, &t.hm, &ada).await;
+    assert!(
+        post(&app, &t.hm, &reject, &[("version", &v), ("reason", "interview")])
+            .await
+            .ends_with("?error=form")
+    );
+    let to = post(
+        &app,
+        &t.hm,
+        &reject,
+        &[
+            ("version", &v),
+            ("reason", "salary_too_far_apart"),
+            ("feedback", "Thank you."),
+        ],
+    )
+    .await;
+    assert!(to.ends_with("?done=rejected"), "{to}");
+    deliver(&app).await;
+    let mail = mail_with(&app, "ada.quill@example.com", "Subject: Your application for").await;
+    assert!(
+        mail.contains("Dear Ada Quillfeather,")
+            && mail.contains("About Payroll Officer: not this time.")
+            && mail.contains("Thank you."),
+        "{mail}"
+    );
+}

@@ -14,6 +14,7 @@
 //! is shown is built from them.
 
 mod forms;
+pub mod settings;
 mod view;
 
 pub use forms::{

@@ -176,7 +176,7 @@ pub fn WordCountArea(
                 id=id.clone() name=name.unwrap_or_else(|| id.clone()) rows=rows spellcheck="true"
                 aria-describedby=describe
                 on:input=move |ev| set_text.set(event_target_value(&ev))
-            >{value}</textarea>
+            >{super::super::components::textarea_text(value)}</textarea>
             <div class=move || if over() { "hint word-count word-count--over" } else { "hint word-count" }
                 id=count_id aria-live="polite">{remaining}</div>
         </div>
