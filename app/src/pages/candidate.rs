@@ -142,6 +142,7 @@ fn Candidate(page: CandidatePage) -> impl IntoView {
         <Notes page=page.clone()/>
         <History page/>
     }
+    .into_any()
 }
 
 #[component]
@@ -229,6 +230,7 @@ fn ScoreTable(caption: String, lines: Vec<ScoreLine>, total: Option<i32>) -> imp
         </table>
         {total.map(|t| view! { <p class="body">{format!("Weighted score: {}", score_words(t))}</p> })}
     }
+    .into_any()
 }
 
 #[component]
@@ -335,6 +337,7 @@ fn Scores(page: CandidatePage) -> impl IntoView {
         {final_score}
         {moderation}
     }
+    .into_any()
 }
 
 #[component]
@@ -412,6 +415,7 @@ fn Decisions(page: CandidatePage) -> impl IntoView {
             <button class="button button--secondary" type="submit">"Withdraw application"</button>
         </form>
     }
+    .into_any()
 }
 
 #[component]
@@ -459,6 +463,7 @@ fn InterviewForm(page: CandidatePage) -> impl IntoView {
             <button class="button" type="submit">"Arrange and send invitations"</button>
         </form>
     }
+    .into_any()
 }
 
 #[component]
@@ -507,6 +512,7 @@ fn Notes(page: CandidatePage) -> impl IntoView {
         }}
         {form}
     }
+    .into_any()
 }
 
 #[component]
@@ -527,4 +533,5 @@ fn History(page: CandidatePage) -> impl IntoView {
             }.into_any()
         }}
     }
+    .into_any()
 }

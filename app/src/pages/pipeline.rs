@@ -198,6 +198,7 @@ fn Board(page: PipelinePage) -> impl IntoView {
             view! { {board} {paging} }.into_any()
         }}
     }
+    .into_any()
 }
 
 fn ended_words(s: Standing) -> &'static str {
@@ -239,6 +240,7 @@ fn Card(row: CandidateRow, decide: bool) -> impl IntoView {
             })}
         </li>
     }
+    .into_any()
 }
 
 #[component]
@@ -299,4 +301,5 @@ fn Filters(page: PipelinePage) -> impl IntoView {
             <button class="button button--secondary" type="submit">"Apply filters"</button>
         </form>
     }
+    .into_any()
 }

@@ -222,4 +222,5 @@ fn RejectionsForm(
             </form>
         })}
     }
+    .into_any()
 }

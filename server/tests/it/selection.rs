@@ -852,11 +852,7 @@ async fn hr_administrators_set_the_reasons_and_the_letter_that_rejections_use() 
         &app,
         &t.hm,
         &reject,
-        &[
-            ("version", &v),
-            ("reason", "salary_too_far_apart"),
-            ("feedback", "Thank you."),
-        ],
+        &[("version", &v), ("reason", "salary_too_far_apart"), ("feedback", "Thank you.")],
     )
     .await;
     assert!(to.ends_with("?done=rejected"), "{to}");
