@@ -203,7 +203,19 @@ async fn selectors_never_see_monitoring_answers_and_a_blind_sift_hides_who_until
     for kind in [Kind::Sqlite, Kind::Postgres] {
         let app = TestApp::spawn(kind).await;
         let t = Team::new(&app).await;
-        let ada = t.apply("Ada Quillfeather", "ada.quill@example.com").await;
+        // Ada gives a phone number too (changing "About you" after the other pages).
+        let a = Applicant::start(&app, t.vacancy).await;
+        a.fill("Ada Quillfeather", "ada.quill@example.com").await;
+        let about = [
+            ("full_name", "Ada Quillfeather"),
+            ("email", "ada.quill@example.com"),
+            ("phone", "07700 900461"),
+            ("contact_method", "phone"),
+        ];
+        assert!(a.call("apply-about-you", &about).await.location.is_some());
+        let sent = a.call("apply-submit", &[("declaration", "yes")]).await;
+        assert!(sent.location.unwrap().ends_with("/confirmation"));
+        let ada = a.id.clone();
         let ben = t.apply("Benedict Oarsman", "ben.oars@example.com").await;
         let ids = vec![ada.clone(), ben.clone()];
         // Closing sends the hiring manager the closing alert: a selector-facing email too.
@@ -227,6 +239,7 @@ async fn selectors_never_see_monitoring_answers_and_a_blind_sift_hides_who_until
             "ada.quill@example.com",
             "Benedict Oarsman",
             "ben.oars@example.com",
+            "07700 900461",
             "cv.pdf",
         ];
         for who in [&t.hm, &t.panel, &t.hr] {
@@ -264,12 +277,16 @@ async fn selectors_never_see_monitoring_answers_and_a_blind_sift_hides_who_until
             let ada_page =
                 &seen.iter().find(|(p, _)| *p == format!("/staff/candidates/{ada}")).unwrap().1;
             assert!(
-                ada_page.contains("Ada Quillfeather") && ada_page.contains("ada.quill@example.com")
+                ada_page.contains("Ada Quillfeather")
+                    && ada_page.contains("ada.quill@example.com")
+                    && ada_page.contains("07700 900461")
             );
             let cv =
                 &seen.iter().find(|(p, _)| *p == format!("/staff/candidates/{ada}/cv")).unwrap().1;
             assert!(cv.starts_with("%PDF-1.4"), "the CV, decrypted");
         }
+        // And every other server function and staff page, as every kind of staff member.
+        super::access::no_staff_response_contains(&app, t.vacancy, EO_MARKER).await;
         let res = get_with(&app, &format!("/staff/candidates/{ada}/cv"), &t.panel.token).await;
         assert_eq!(res.status(), 200);
         assert!(
