@@ -14,7 +14,7 @@ use crate::db::{self, Database, applications, portal as q};
 use crate::mail::{NewMessage, Outbox};
 use app::domain::application::{self as form, AboutYouInput, Reference, Status};
 use app::domain::portal::{
-    ContactDetails, LINK_DAYS, PortalApplication, PortalView, ReserveListState,
+    ContactDetails, Decided, LINK_DAYS, PortalApplication, PortalView, ReserveListState,
 };
 use app::domain::{ApplicationId, staff::plausible_email};
 use app::error::AppError;
@@ -208,6 +208,7 @@ impl Portal for StorePortal {
                     reference: Reference::parse(&r.reference)?,
                     vacancy_title: r.title,
                     status: Status::from_code(&r.status)?,
+                    decided: r.outcome.as_deref().and_then(Decided::from_outcome),
                     submitted_at: r.submitted_at,
                     withdrawn_at: r.withdrawn_at,
                     reserve_list: ReserveListState {
@@ -239,8 +240,16 @@ impl Portal for StorePortal {
         let mut tx = self.db.begin().await.map_err(AppError::internal)?;
         let (_, status) = Self::owned(&mut tx, secret, application, now).await?;
         // Withdrawing twice (a double click, a resent form) is one withdrawal.
-        if status == Status::Submitted {
-            q::withdraw(tx.conn(), application.as_uuid(), now).await.map_err(AppError::internal)?;
+        if status == Status::Submitted
+            && !q::withdraw(tx.conn(), application.as_uuid(), now)
+                .await
+                .map_err(AppError::internal)?
+        {
+            // Sent but not withdrawn: the employer has already decided on it.
+            return Err(AppError::field(
+                "application",
+                "A decision has already been made on this application, so it cannot be withdrawn",
+            ));
         }
         tx.commit().await.map_err(AppError::internal)
     }

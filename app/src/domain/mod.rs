@@ -11,6 +11,7 @@ pub mod ids;
 pub mod monitoring;
 pub mod password;
 pub mod portal;
+pub mod retention;
 pub mod selection;
 pub mod staff;
 pub mod time;

@@ -33,6 +33,8 @@ pub struct PortalApplication {
     pub vacancy_title: String,
     /// Sent or withdrawn.
     pub status: Status,
+    /// The employer's decision, once made.
+    pub decided: Option<Decided>,
     /// When it was sent.
     pub submitted_at: DateTime<Utc>,
     /// When the applicant withdrew it, if they did.
@@ -45,13 +47,16 @@ impl PortalApplication {
     /// Its status in plain words.
     #[must_use]
     pub fn status_words(&self) -> &'static str {
-        status_words(self.status)
+        match (self.status, self.decided) {
+            (Status::Submitted, Some(d)) => d.words(),
+            (status, _) => status_words(status),
+        }
     }
 
-    /// Whether the applicant may still withdraw it.
+    /// Whether the applicant may still withdraw it (not once withdrawn or decided).
     #[must_use]
     pub fn can_withdraw(&self) -> bool {
-        self.status == Status::Submitted
+        self.status == Status::Submitted && self.decided.is_none()
     }
 
     /// Whether the applicant may give reserve-list consent (not after withdrawing: a
@@ -59,6 +64,40 @@ impl PortalApplication {
     #[must_use]
     pub fn can_join_reserve_list(&self) -> bool {
         self.status == Status::Submitted && self.reserve_list.given_at.is_none()
+    }
+}
+
+/// A decision the employer has made on a sent application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decided {
+    /// Rejected.
+    Unsuccessful,
+    /// The applicant turned the offer down.
+    OfferDeclined,
+    /// Appointed.
+    Hired,
+}
+
+impl Decided {
+    /// From the stored outcome.
+    #[must_use]
+    pub fn from_outcome(outcome: &str) -> Option<Self> {
+        match outcome {
+            "rejected" => Some(Self::Unsuccessful),
+            "offer_declined" => Some(Self::OfferDeclined),
+            "hired" => Some(Self::Hired),
+            _ => None,
+        }
+    }
+
+    /// In the words an applicant reads.
+    #[must_use]
+    pub const fn words(self) -> &'static str {
+        match self {
+            Self::Unsuccessful => "Unsuccessful: we will not be taking your application further",
+            Self::OfferDeclined => "You turned down our offer",
+            Self::Hired => "Appointed",
+        }
     }
 }
 
@@ -116,6 +155,7 @@ mod tests {
             reference: Reference::from_random(7),
             vacancy_title: "Clerk".into(),
             status,
+            decided: None,
             submitted_at: at,
             withdrawn_at: None,
             reserve_list: ReserveListState {
@@ -131,6 +171,15 @@ mod tests {
         assert!(app(Status::Submitted, false).can_join_reserve_list());
         assert!(!app(Status::Submitted, true).can_join_reserve_list(), "already on it");
         assert!(!app(Status::Withdrawn, false).can_withdraw());
+        let rejected = PortalApplication {
+            decided: Some(Decided::Unsuccessful),
+            ..app(Status::Submitted, false)
+        };
+        assert!(!rejected.can_withdraw(), "a decided application cannot be withdrawn");
+        assert_eq!(
+            rejected.status_words(),
+            "Unsuccessful: we will not be taking your application further"
+        );
         assert!(!app(Status::Withdrawn, false).can_join_reserve_list());
     }
 

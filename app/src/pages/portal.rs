@@ -310,6 +310,13 @@ pub fn WithdrawPage() -> impl IntoView {
             Some(app) if app.can_withdraw() => {
                 view! { <WithdrawContent app retention_months=portal.retention_months/> }.into_any()
             }
+            Some(app) if app.decided.is_some() => view! {
+                <leptos_meta::Title text="This application has been decided"/>
+                <h1 class="heading-l">"You cannot withdraw this application"</h1>
+                <p class="body">{format!("A decision has already been made on it: {}.", app.status_words())}</p>
+                <p class="body"><a class="link" href="/portal">"Back to your applications"</a></p>
+            }
+            .into_any(),
             Some(_) => view! {
                 <leptos_meta::Title text="Application already withdrawn"/>
                 <h1 class="heading-l">"You have already withdrawn this application"</h1>

@@ -105,6 +105,7 @@ pub struct PortalRow {
     pub reference: String,
     pub title: String,
     pub status: String,
+    pub outcome: Option<String>,
     pub submitted_at: DateTime<Utc>,
     pub withdrawn_at: Option<DateTime<Utc>>,
     pub given_at: Option<DateTime<Utc>>,
@@ -121,7 +122,7 @@ pub async fn applications_of(
     email: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<PortalRow>, DbError> {
-    const SQL: &str = "SELECT a.id, a.reference, v.title, a.status, a.submitted_at, a.withdrawn_at, \
+    const SQL: &str = "SELECT a.id, a.reference, v.title, a.status, a.outcome, a.submitted_at, a.withdrawn_at, \
                        c.given_at, c.expires_at \
                        FROM applications a JOIN vacancies v ON v.id = a.vacancy_id \
                        LEFT JOIN consents c ON c.application_id = a.id AND c.kind = 'reserve_list' \

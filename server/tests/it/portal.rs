@@ -407,3 +407,39 @@ async fn portal_pages_work_as_plain_form_posts() {
     assert!(html.contains("<title>Error: Your contact details"), "{html}");
     assert!(html.contains("Enter your full name") && html.contains("href=\"#full_name\""));
 }
+
+#[tokio::test]
+async fn a_decided_application_shows_the_decision_and_cannot_be_withdrawn() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let (id, _, path) = applied(&app, "Ada Lovelace", "ada@example.org").await;
+    {
+        let mut conn = app.db.acquire().await.unwrap();
+        let rejected = server::db::selection::decide(
+            conn.conn(),
+            id.parse().unwrap(),
+            0,
+            server::db::selection::Decision::Reject("essential_criteria"),
+            app.clock_now(),
+        )
+        .await
+        .unwrap();
+        assert!(rejected);
+    }
+    let holder = Holder::open(&app, &path).await;
+    let (_, html) = holder.page("/portal").await;
+    assert!(html.contains("Unsuccessful: we will not be taking your application further"));
+    assert!(!html.contains("Withdraw this application"), "no withdraw link once decided");
+    let (_, html) = holder.page(&format!("/portal/withdraw/{id}")).await;
+    assert!(html.contains("You cannot withdraw this application"), "{html}");
+    let (status, _, body) = holder.call("portal-withdraw", &[("application", &id)]).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("A decision has already been made on this application"));
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM applications WHERE status = 'submitted' AND outcome = 'rejected'"
+        )
+        .await,
+        1
+    );
+}
