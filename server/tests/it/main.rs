@@ -9,8 +9,9 @@
 //! - `portal`: the applicant portal: links, withdrawing, consents, contact corrections.
 //! - `accounts`: user management, invitations by email, the mail outbox and second factors.
 //! - `signin`: staff sign-in, sign-out and sessions over HTTP.
-//! - `selection`: the pipeline board, candidate pages and decisions; EO separation and
-//!   name-blind sift from outside.
+//! - `selection`: the pipeline board and candidate pages from outside: EO separation, the
+//!   name-blind sift, independent scoring.
+//! - `decisions`: rejections, the restriction freeze, version checks, the pipeline to hired.
 //! - `vacancies`: HR's vacancy management, the closing alert, and the careers pages after it.
 //! - `http`: the whole application started in-process on port 0 and driven over HTTP.
 //!
@@ -27,6 +28,7 @@ mod accounts;
 mod applicant;
 mod applying;
 mod conformance;
+mod decisions;
 mod documents;
 mod http;
 mod portal;
