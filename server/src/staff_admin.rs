@@ -384,11 +384,7 @@ impl StaffAdmin {
     /// Database failure.
     pub async fn add_rejection_reason(&self, cx: &Context, raw: &str) -> Result<bool, DbError> {
         let mut tx = self.db.begin().await?;
-        let in_use: Vec<app::domain::selection::Reason> = db::selection::reasons(tx.conn())
-            .await?
-            .into_iter()
-            .map(|(code, words)| app::domain::selection::Reason { code, words })
-            .collect();
+        let in_use = db::selection::reasons(tx.conn()).await?;
         match app::domain::selection::settings::check_reason(raw, &in_use) {
             Ok((words, code)) => {
                 db::settings::add_reason(tx.conn(), &code, &words).await?;

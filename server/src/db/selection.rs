@@ -6,7 +6,7 @@
 //! equal-opportunities answers.
 
 use super::{Conn, DbError, on_conn};
-use app::domain::vacancy_edit::Stage;
+use app::domain::{selection::Reason, vacancy_edit::Stage};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -434,14 +434,16 @@ pub async fn reveal_early(
     Ok(n == 1)
 }
 
-/// The organisation's rejection reasons in use: (code, words).
+/// The organisation's rejection reasons in use, in order.
 ///
 /// # Errors
 /// Database failure.
 #[tracing::instrument(skip_all)]
-pub async fn reasons(conn: Conn<'_>) -> Result<Vec<(String, String)>, DbError> {
+pub async fn reasons(conn: Conn<'_>) -> Result<Vec<Reason>, DbError> {
     const SQL: &str = "SELECT code, words FROM rejection_reasons WHERE retired_at IS NULL ORDER BY position, code";
-    Ok(on_conn!(conn, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?)
+    let rows: Vec<(String, String)> =
+        on_conn!(conn, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?;
+    Ok(rows.into_iter().map(|(code, words)| Reason { code, words }).collect())
 }
 
 /// The organisation's rejection letter, if it has written one.

@@ -4,7 +4,7 @@
 //! is refused while the application is restricted or ended, or changed since the selector
 //! opened it (see the parent module).
 
-use super::{Answer, Refusal, StoreSelection, blocked, entry, field, name_of, reasons, stage_of};
+use super::{Answer, Refusal, StoreSelection, blocked, entry, field, name_of, stage_of};
 use crate::db::{
     self, DbError, Tx,
     selection::{Candidate, Decision},
@@ -14,7 +14,7 @@ use crate::staff_admin::Context;
 use app::domain::{
     ApplicationId, StaffId, VacancyId,
     selection::{
-        Blocked, DEFAULT_REJECTION_TEMPLATE, InterviewInput, Reason, RejectInput, identity_hidden,
+        Blocked, DEFAULT_REJECTION_TEMPLATE, InterviewInput, RejectInput, identity_hidden,
         may_move, rejection_letter,
     },
     time,
@@ -67,15 +67,6 @@ impl StoreSelection {
         Self::finish(tx, cx, id, entry(cx, "candidate.move", &c)).await
     }
 
-    /// The organisation's rejection reasons in use.
-    ///
-    /// # Errors
-    /// Database failure.
-    pub async fn reasons(&self) -> Result<Vec<Reason>, DbError> {
-        let mut conn = self.db.acquire().await?;
-        reasons(conn.conn()).await
-    }
-
     /// Rejects one candidate with a reason and optional feedback, and writes to them.
     ///
     /// # Errors
@@ -93,7 +84,7 @@ impl StoreSelection {
         };
         let input =
             RejectInput { reason: field(pairs, "reason"), feedback: field(pairs, "feedback") };
-        let (reason, feedback) = match input.validate(&reasons(tx.conn()).await?) {
+        let (reason, feedback) = match input.validate(&db::selection::reasons(tx.conn()).await?) {
             Ok(valid) => valid,
             Err(problems) => return Self::refuse_form(tx, cx, id, problems, pairs).await,
         };
@@ -188,7 +179,7 @@ impl StoreSelection {
     ) -> Answer<(usize, usize)> {
         let mut tx = self.db.begin().await?;
         let input = RejectInput { reason: reason.to_owned(), feedback: String::new() };
-        let Ok((reason, _)) = input.validate(&reasons(tx.conn()).await?) else {
+        let Ok((reason, _)) = input.validate(&db::selection::reasons(tx.conn()).await?) else {
             return Ok(Err(Refusal::Invalid));
         };
         let (mut done, mut skipped) = (0, 0);

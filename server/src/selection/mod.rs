@@ -27,7 +27,7 @@ use crate::staff_admin::Context;
 use app::domain::{
     ApplicationId, VacancyId,
     selection::{
-        Blocked, MAX_NOTE, MAX_REASON, ModerationInput, Reason, ScoreSheetInput, identity_hidden,
+        Blocked, MAX_NOTE, MAX_REASON, ModerationInput, ScoreSheetInput, identity_hidden,
         sheet_total,
     },
     vacancy_edit::Stage,
@@ -377,15 +377,6 @@ impl StoreSelection {
             doc.media_type,
         )))
     }
-}
-
-/// The organisation's rejection reasons in use.
-async fn reasons(conn: db::Conn<'_>) -> Result<Vec<Reason>, DbError> {
-    Ok(db::selection::reasons(conn)
-        .await?
-        .into_iter()
-        .map(|(code, words)| Reason { code, words })
-        .collect())
 }
 
 /// The value of the posted field `name` ("" when absent).

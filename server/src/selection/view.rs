@@ -6,7 +6,7 @@
 //! - colleagues' scores and evidence, and averages built from them, are left out until the
 //!   viewer has submitted their own sheet or chosen to moderate.
 
-use super::{Kept, form_key, reasons};
+use super::{Kept, form_key};
 use crate::db::{self, Database, selection::BoardRow};
 use crate::staff_admin::{KeptRejections, REJECTIONS_FORM};
 use app::domain::selection::{DEFAULT_REJECTION_TEMPLATE, settings::RejectionSettings};
@@ -103,7 +103,7 @@ impl app::ports::Selection for StoreSelectionView {
         now: DateTime<Utc>,
     ) -> Result<RejectionSettings, AppError> {
         let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
-        let reasons = reasons(conn.conn()).await.map_err(AppError::internal)?;
+        let reasons = db::selection::reasons(conn.conn()).await.map_err(AppError::internal)?;
         let custom =
             db::selection::rejection_template(conn.conn()).await.map_err(AppError::internal)?;
         let kept: Option<KeptRejections> = if rejected {
@@ -163,7 +163,7 @@ impl app::ports::Selection for StoreSelectionView {
             .await
             .map_err(AppError::internal)?;
         let reasons = if viewer.can_decide {
-            reasons(conn.conn()).await.map_err(AppError::internal)?
+            db::selection::reasons(conn.conn()).await.map_err(AppError::internal)?
         } else {
             Vec::new()
         };
@@ -295,7 +295,7 @@ impl app::ports::Selection for StoreSelectionView {
         let stages =
             db::selection::stages(conn.conn(), c.vacancy_id).await.map_err(AppError::internal)?;
         let reasons = if viewer.can_decide {
-            reasons(conn.conn()).await.map_err(AppError::internal)?
+            db::selection::reasons(conn.conn()).await.map_err(AppError::internal)?
         } else {
             Vec::new()
         };
