@@ -296,20 +296,16 @@ impl StoreSelection {
         if !identity_hidden(c.name_blind, stage_of(&c)?, c.revealed) {
             return Ok(Err(Refusal::Blocked(Blocked::NotAllowed)));
         }
-        let reason = field(pairs, "reveal_reason").trim().to_owned();
-        let mut problems = Vec::new();
-        if reason.is_empty() {
-            problems.push(FieldError::new(
-                "reveal_reason",
-                "Enter why the candidate's identity must be revealed before the sift ends",
-            ));
-        } else if reason.chars().count() > MAX_REASON {
-            problems
-                .push(FieldError::new("reveal_reason", "Reason must be 1,000 characters or fewer"));
-        }
-        if !problems.is_empty() {
-            return Self::refuse_form(tx, cx, id, problems, pairs).await;
-        }
+        let reason = match required(
+            pairs,
+            "reveal_reason",
+            "Enter why the candidate's identity must be revealed before the sift ends",
+            MAX_REASON,
+            "Reason must be 1,000 characters or fewer",
+        ) {
+            Ok(reason) => reason,
+            Err(problem) => return Self::refuse_form(tx, cx, id, vec![problem], pairs).await,
+        };
         if !db::selection::reveal_early(tx.conn(), c.id, cx.by.as_uuid(), &reason, cx.now).await? {
             return Ok(Err(Refusal::Blocked(Blocked::Changed)));
         }
@@ -333,17 +329,17 @@ impl StoreSelection {
         if c.restricted {
             return Ok(Err(Refusal::Blocked(Blocked::Restricted)));
         }
-        let text = field(pairs, "note").trim().to_owned();
         let kind = if field(pairs, "kind") == "interview" { "interview" } else { "note" };
-        let mut problems = Vec::new();
-        if text.is_empty() {
-            problems.push(FieldError::new("note", "Enter the note"));
-        } else if text.chars().count() > MAX_NOTE {
-            problems.push(FieldError::new("note", "Note must be 5,000 characters or fewer"));
-        }
-        if !problems.is_empty() {
-            return Self::refuse_form(tx, cx, id, problems, pairs).await;
-        }
+        let text = match required(
+            pairs,
+            "note",
+            "Enter the note",
+            MAX_NOTE,
+            "Note must be 5,000 characters or fewer",
+        ) {
+            Ok(text) => text,
+            Err(problem) => return Self::refuse_form(tx, cx, id, vec![problem], pairs).await,
+        };
         db::selection::add_note(tx.conn(), c.id, cx.by.as_uuid(), kind, &text, cx.now).await?;
         Self::finish(tx, cx, id, entry(cx, "candidate.note", &c)).await
     }
@@ -376,6 +372,24 @@ impl StoreSelection {
             doc.original_name,
             doc.media_type,
         )))
+    }
+}
+
+/// The posted field `name`, trimmed, which must be present and at most `max` characters.
+fn required(
+    pairs: &[(String, String)],
+    name: &str,
+    missing: &str,
+    max: usize,
+    too_long: &str,
+) -> Result<String, FieldError> {
+    let text = field(pairs, name).trim().to_owned();
+    if text.is_empty() {
+        Err(FieldError::new(name, missing))
+    } else if text.chars().count() > max {
+        Err(FieldError::new(name, too_long))
+    } else {
+        Ok(text)
     }
 }
 
