@@ -1,5 +1,5 @@
 //! The `server` command line: `serve` (the default), `migrate`, `seed-demo`, `create-admin`,
-//! `outbox`, `config`.
+//! `outbox`, `purge`, `config`.
 
 use crate::{config::Config, seed, startup, telemetry};
 use clap::{Parser, Subcommand};
@@ -42,8 +42,26 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: i64,
     },
+    /// Purge what the retention rules say is due: finish interrupted purges, erase again what
+    /// a restored backup brought back, then purge applications whose retention date has passed
+    /// and abandoned drafts. Waits for nobody: if another instance is purging, says so and
+    /// exits.
+    Purge {
+        /// List what would go and why, changing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Purge (or preview) as of the end of this day (YYYY-MM-DD, UTC) instead of now.
+        /// A real run cannot look ahead of today.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        as_of: Option<chrono::NaiveDate>,
+    },
     /// List every configuration setting with its default.
     Config,
+}
+
+fn parse_as_of(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date in the form YYYY-MM-DD, e.g. 2027-05-31"))
 }
 
 /// Runs the command line; the exit code says whether it worked.
@@ -69,6 +87,7 @@ pub async fn run() -> ExitCode {
         Command::SeedDemo => seed_demo(&config).await,
         Command::CreateAdmin { ref email, ref name } => create_admin(&config, email, name).await,
         Command::Outbox { limit } => outbox(&config, limit).await,
+        Command::Purge { dry_run, as_of } => purge(&config, dry_run, as_of).await,
         Command::Config => Ok(()),
     };
     match result {
@@ -108,6 +127,96 @@ async fn create_admin(config: &Config, email: &str, name: &str) -> anyhow::Resul
     println!("Created an HR administrator account for {}.", email.trim());
     println!("They set their password here (the link works once, for 72 hours):");
     println!("{link}");
+    Ok(())
+}
+
+async fn purge(
+    config: &Config,
+    dry_run: bool,
+    as_of: Option<chrono::NaiveDate>,
+) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    let as_of = match as_of {
+        None => now,
+        Some(day) => {
+            let end = day
+                .and_hms_opt(23, 59, 59)
+                .map(|t| t.and_utc())
+                .ok_or_else(|| anyhow::anyhow!("--as-of is not a day"))?;
+            // Purging ahead of time would erase what the rules still keep.
+            if !dry_run && day > now.date_naive() {
+                anyhow::bail!(
+                    "--as-of {day} is in the future; only a --dry-run can look ahead (nothing was purged)"
+                );
+            }
+            end.min(if dry_run { end } else { now })
+        }
+    };
+    let db = startup::connect_and_migrate(config).await?;
+    let store = crate::documents::open_object_store(&config.documents_url)?;
+    let documents = crate::documents::Documents::new(store, config.master_key.expose(), db.clone());
+    let pseudonyms =
+        std::sync::Arc::new(crate::monitoring::Pseudonymiser::new(config.applying.eo_key.expose()));
+    let purger = startup::purger(
+        config,
+        &db,
+        &documents,
+        &pseudonyms,
+        std::sync::Arc::new(app::ports::SystemClock),
+    )?;
+    let result = purge_with(&purger, dry_run, as_of).await;
+    db.close().await;
+    result
+}
+
+/// Runs (or previews) a purge and prints what it did — ids, references, rules and counts,
+/// never a name or an address.
+async fn purge_with(
+    purger: &crate::retention::Purger,
+    dry_run: bool,
+    as_of: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use crate::retention::Outcome;
+    let day = as_of.format("%Y-%m-%d %H:%M UTC");
+    if dry_run {
+        let plan = purger.plan(as_of).await?;
+        println!("Dry run as of {day}: nothing was changed.");
+        if plan.interrupted > 0 {
+            println!("{} interrupted purge(s) would be finished.", plan.interrupted);
+        }
+        if plan.restored > 0 {
+            println!(
+                "{} application(s) listed in the erasure ledger are back (a restored backup) and would be erased again.",
+                plan.restored
+            );
+        }
+        println!("{} application(s) and draft(s) are due:", plan.due.len());
+        for d in &plan.due {
+            let rule = app::domain::retention::Rule::from_code(&d.retention_rule)
+                .map_or_else(|| d.retention_rule.clone(), |r| r.words().to_owned());
+            println!(
+                "  {}  {:<12}  {}  due {}  — {}  ({})",
+                d.id,
+                d.reference.as_deref().unwrap_or("draft"),
+                d.status,
+                d.retain_until.format("%Y-%m-%d"),
+                rule,
+                d.vacancy_title
+            );
+        }
+        return Ok(());
+    }
+    match purger.run(as_of, crate::retention::Trigger::Command).await? {
+        Outcome::Busy => {
+            println!("Another instance is purging now; nothing was done. Try again later.");
+        }
+        Outcome::Done { run, counts } => {
+            println!(
+                "Purge as of {day} finished (log entry {run}): {} application(s), {} draft(s), {} document(s), {} row(s); {} brought back by a restore and erased again.",
+                counts.applications, counts.drafts, counts.documents, counts.rows, counts.restored
+            );
+        }
+    }
     Ok(())
 }
 

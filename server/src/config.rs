@@ -14,11 +14,14 @@ use anyhow::{Context as _, bail};
 mod applying;
 mod docs;
 mod mail;
+mod retention;
 pub use applying::ApplyingConfig;
 use applying::resolve_applying;
 use base64::{Engine as _, engine::general_purpose::STANDARD as B64};
 use mail::resolve_mail;
 pub use mail::{MailConfig, MailTransport};
+pub use retention::RetentionConfig;
+use retention::{RawRetention, resolve_retention};
 use serde::Deserialize;
 use std::{collections::HashMap, fmt, net::SocketAddr, path::PathBuf};
 use zeroize::Zeroizing;
@@ -97,6 +100,8 @@ pub struct Config {
     pub mail: MailConfig,
     /// The application journey's settings.
     pub applying: ApplyingConfig,
+    /// The retention engine's settings.
+    pub retention: RetentionConfig,
 }
 
 impl PartialEq for Secret<String> {
@@ -142,6 +147,11 @@ struct Raw {
     upload_limit_mb: Option<u64>,
     reserve_list_months: Option<u32>,
     retention_months: Option<u32>,
+    hired_retention_months: Option<u32>,
+    draft_retention_days: Option<u32>,
+    stalled_process_days: Option<u32>,
+    purge_every_minutes: Option<u32>,
+    erasure_ledger_url: Option<String>,
 }
 
 /// Example values that ship in `.env.example`; production refuses them.
@@ -248,6 +258,19 @@ impl Config {
             &master_key,
         )?;
         applying.retention_months = applying::retention_months(raw.retention_months)?;
+        let retention = resolve_retention(
+            mode,
+            RawRetention {
+                unsuccessful_months: applying.retention_months,
+                hired_months: raw.hired_retention_months,
+                draft_days: raw.draft_retention_days,
+                stalled_days: raw.stalled_process_days,
+                purge_every_minutes: raw.purge_every_minutes,
+            },
+            raw.erasure_ledger_url,
+            &documents_url,
+            &data_dir,
+        )?;
         let config = Self {
             mode,
             listen,
@@ -266,6 +289,7 @@ impl Config {
             log_format: raw.log_format.unwrap_or(LogFormat::Text),
             mail,
             applying,
+            retention,
         };
         config.check_production()?;
         Ok(config)
@@ -331,6 +355,18 @@ impl Raw {
                 v.trim().parse().context("SHORTLIST_RETENTION_MONTHS must be a whole number")?,
             );
         }
+        for (key, slot) in [
+            ("SHORTLIST_HIRED_RETENTION_MONTHS", &mut self.hired_retention_months),
+            ("SHORTLIST_DRAFT_RETENTION_DAYS", &mut self.draft_retention_days),
+            ("SHORTLIST_STALLED_PROCESS_DAYS", &mut self.stalled_process_days),
+            ("SHORTLIST_PURGE_EVERY_MINUTES", &mut self.purge_every_minutes),
+        ] {
+            if let Some(v) = get(key) {
+                *slot = Some(
+                    v.trim().parse().with_context(|| format!("{key} must be a whole number"))?,
+                );
+            }
+        }
         if let Some(v) = get("SHORTLIST_DATABASE_MAX_CONNECTIONS") {
             self.database_max_connections = Some(
                 v.trim().parse().context("SHORTLIST_DATABASE_MAX_CONNECTIONS must be a number")?,
@@ -350,6 +386,7 @@ impl Raw {
             ("SHORTLIST_MAIL_URL", &mut self.mail_url),
             ("SHORTLIST_MAIL_FROM", &mut self.mail_from),
             ("SHORTLIST_EO_KEY", &mut self.eo_key),
+            ("SHORTLIST_ERASURE_LEDGER_URL", &mut self.erasure_ledger_url),
         ] {
             if let Some(v) = get(key) {
                 *slot = Some(v);

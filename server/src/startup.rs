@@ -31,6 +31,8 @@ pub struct Application {
     documents: Documents,
     dispatcher: crate::mail::Dispatcher,
     vacancy_admin: crate::vacancy_admin::VacancyAdmin,
+    purger: crate::retention::Purger,
+    purge_every_minutes: u32,
     clock: Arc<dyn Clock>,
 }
 
@@ -57,6 +59,9 @@ impl Application {
         let db = connect_and_migrate(&config).await?;
         let store = open_object_store(&config.documents_url)?;
         let documents = Documents::new(store, config.master_key.expose(), db.clone());
+        let pseudonyms =
+            Arc::new(crate::monitoring::Pseudonymiser::new(config.applying.eo_key.expose()));
+        let purger = purger(&config, &db, &documents, &pseudonyms, clock.clone())?;
         let second_factors = SecondFactors::new(
             db.clone(),
             config.master_key.expose(),
@@ -75,7 +80,7 @@ impl Application {
             db.clone(),
             documents.clone(),
             outbox.clone(),
-            Arc::new(crate::monitoring::Pseudonymiser::new(config.applying.eo_key.expose())),
+            pseudonyms,
             crate::applying::ApplyingSettings {
                 public_url: config.public_url.clone(),
                 organisation: config.organisation_name.clone(),
@@ -141,6 +146,7 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", config.listen))?;
         let address = listener.local_addr()?;
+        let purge_every_minutes = config.retention.purge_every_minutes;
         let state = AppState {
             leptos_options,
             services,
@@ -163,8 +169,16 @@ impl Application {
             documents,
             dispatcher,
             vacancy_admin,
+            purger,
+            purge_every_minutes,
             clock: services_clock,
         })
+    }
+
+    /// The purge service, for tests that purge on demand.
+    #[must_use]
+    pub fn purger(&self) -> crate::retention::Purger {
+        self.purger.clone()
     }
 
     /// The address actually bound (its port is the real one when 0 was asked for).
@@ -217,20 +231,33 @@ impl Application {
         let alerts = tokio::spawn(self.vacancy_admin.run_alerts(self.clock, async move {
             let _ = alerts_stopped.await;
         }));
+        // And the purge, when it is scheduled (only one instance purges at a time).
+        let (stop_purge, purge_stopped) = tokio::sync::oneshot::channel::<()>();
+        let purge = (self.purge_every_minutes > 0).then(|| {
+            let every = std::time::Duration::from_secs(u64::from(self.purge_every_minutes) * 60);
+            tokio::spawn(self.purger.run_every(every, async move {
+                let _ = purge_stopped.await;
+            }))
+        });
         // The peer address is what the audit log and the sign-in rate limit record.
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         let _ = stop_mail.send(());
         let _ = stop_alerts.send(());
+        let _ = stop_purge.send(());
         let _ = mail.await;
         let _ = alerts.await;
+        if let Some(purge) = purge {
+            let _ = purge.await;
+        }
         self.db.close().await;
         tracing::info!("stopped");
         result
     }
 }
 
-/// Connects to the configured database and brings its schema up to date.
+/// Connects to the configured database, brings its schema up to date and, when the
+/// configured retention periods changed, recomputes every retention date.
 ///
 /// # Errors
 /// Unreachable database or failed migration.
@@ -239,7 +266,36 @@ pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<Database> {
         .await
         .context("connecting to the database (check DATABASE_URL)")?;
     db.migrate().await.context("applying database migrations")?;
+    let mut tx = db.begin().await?;
+    let changed = crate::db::retention::configure(tx.conn(), &config.retention.periods).await?;
+    tx.commit().await?;
+    if changed > 0 {
+        tracing::info!(changed, "retention periods changed; retention dates recomputed");
+    }
     Ok(db)
+}
+
+/// The purge service over the configured stores.
+///
+/// # Errors
+/// The erasure ledger's store could not be opened.
+pub fn purger(
+    config: &Config,
+    db: &Database,
+    documents: &Documents,
+    pseudonyms: &Arc<crate::monitoring::Pseudonymiser>,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<crate::retention::Purger> {
+    let ledger = crate::retention::ledger::Ledger::new(
+        open_object_store(&config.retention.ledger_url).context("opening the erasure ledger")?,
+    );
+    Ok(crate::retention::Purger::new(
+        db.clone(),
+        documents.clone(),
+        Arc::clone(pseudonyms),
+        ledger,
+        clock,
+    ))
 }
 
 /// Completes on Ctrl-C or SIGTERM (what process managers send).

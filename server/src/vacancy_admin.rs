@@ -220,6 +220,17 @@ impl VacancyAdmin {
         Ok(Ok(()))
     }
 
+    /// Whether a vacancy with this id exists.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn exists(&self, id: VacancyId) -> Result<bool, DbError> {
+        let mut conn = self.db.acquire().await?;
+        let row: Option<(uuid::Uuid,)> = crate::on_conn!(conn.conn(), c => sqlx::query_as(
+            "SELECT id FROM vacancies WHERE id = $1").bind(id.as_uuid()).fetch_optional(&mut *c).await)?;
+        Ok(row.is_some())
+    }
+
     /// Tells the hiring managers of every vacancy whose applications have closed (by HR or
     /// by its closing time) and who have not been told yet. Returns how many vacancies were
     /// announced. Safe to run on several instances at once: each vacancy is announced once.

@@ -96,8 +96,9 @@ pub enum Rule {
     Draft,
     /// Still being considered.
     InProgress,
-    /// Its vacancy has closed and no decision is made: the process counts as ended 90 days
-    /// (configurable) after the closing, and the unsuccessful period runs from there.
+    /// No decision yet: the process counts as ended 90 days (configurable) after the vacancy
+    /// closes (its closing time is known in advance), and the unsuccessful period runs from
+    /// there. A decision replaces this rule.
     Stalled,
     /// Unsuccessful: kept for the period after the decision.
     Unsuccessful,
@@ -156,7 +157,7 @@ impl Rule {
             Self::Draft => "Draft: deleted after a period without changes",
             Self::InProgress => "In progress: kept until a decision is made",
             Self::Stalled => {
-                "No decision yet: a process still open 90 days after the vacancy closed counts as ended, then kept for the unsuccessful period"
+                "In progress: if no decision is made within 90 days of the vacancy closing, the process counts as ended and the unsuccessful period runs from then"
             }
             Self::Unsuccessful => "Unsuccessful: kept for the period after the decision",
             Self::ReserveList => {
@@ -194,6 +195,17 @@ impl Retention {
         match self {
             Self::While(_) => None,
             Self::Until(at, _) => Some(at),
+        }
+    }
+
+    /// One line for HR: "Kept until 23 May 2027 — Unsuccessful: …" or "Kept while … ".
+    #[must_use]
+    pub fn summary(self) -> String {
+        match self {
+            Self::Until(at, rule) => {
+                format!("Kept until {} — {}", crate::domain::time::format_uk_date(at), rule.words())
+            }
+            Self::While(rule) => format!("No deletion date yet — {}", rule.words()),
         }
     }
 

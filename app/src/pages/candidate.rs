@@ -71,6 +71,8 @@ fn done_text(code: &str) -> Option<&'static str> {
         }
         "revealed" => "Identity revealed. The reason is recorded in the audit log.",
         "noted" => "Note added.",
+        "held" => "Legal hold placed. Nothing it covers will be deleted until it is released.",
+        "released" => "Legal hold released. The retention rules apply again.",
         _ => return None,
     })
 }
@@ -140,6 +142,16 @@ fn Candidate(page: CandidatePage) -> impl IntoView {
         {page.can_decide.then(|| view! { <Decisions page=page.clone()/> })}
         <Interviews page=page.clone()/>
         <Notes page=page.clone()/>
+        {page.retention.clone().map(|(summary, holds)| view! {
+            <super::holds::Retention
+                summary=Some(summary)
+                holds
+                action=format!("/staff/candidates/{}/hold", page.id)
+                covers="this candidate"
+                typed=page.typed_or("hold_reason", "")
+                problem=page.problems.iter().find(|p| p.field == "hold_reason").map(|p| p.message.clone())
+            />
+        })}
         <History page/>
     }
     .into_any()

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod candidate;
 pub mod careers;
 pub mod components;
+pub mod holds;
 pub mod not_found;
 pub mod pipeline;
 pub mod portal;

@@ -111,10 +111,22 @@ fn Board(page: PipelinePage) -> impl IntoView {
             Some("reason") => Some("Select the reason for rejecting"),
             _ => None,
         };
+        let held = match q.get("done").as_deref() {
+            Some("held") => Some("Legal hold placed on the vacancy. None of its applications will be deleted until it is released."),
+            Some("released") => Some("Legal hold released. The retention rules apply again."),
+            _ => None,
+        }
+        .map(|text| view! { <SuccessBanner text/> });
         let problem = problem.map(|message| {
             view! { <ErrorSummary field="reason" message/> }
         });
-        view! { {banner} {problem} }
+        view! { {banner} {held} {problem} }
+    };
+    let hold_problem = move || {
+        (query.read().get("error").as_deref() == Some("hold_reason")).then(|| {
+            "Enter why the vacancy's applications must be kept (for example, the claim or tribunal it concerns)"
+                .to_owned()
+        })
     };
     let failed = move || query.read().get("error").is_some();
     let title = page.title.clone();
@@ -197,6 +209,16 @@ fn Board(page: PipelinePage) -> impl IntoView {
         } else {
             view! { {board} {paging} }.into_any()
         }}
+        {page.holds.clone().map(|holds| view! {
+            <super::holds::Retention
+                summary=None
+                holds
+                action=format!("/staff/vacancies/{vacancy}/hold")
+                covers="every application to this vacancy"
+                typed=String::new()
+                problem=hold_problem()
+            />
+        })}
     }
     .into_any()
 }
@@ -232,6 +254,7 @@ fn Card(row: CandidateRow, decide: bool) -> impl IntoView {
         <li class="board__card">
             <p class="body"><a class="link" href=href>{row.label.clone()}</a></p>
             <p class="hint">{status}{restricted}{score_text(&row)} " · " {progress(&row)} " · " {mine}</p>
+            {row.retention.clone().map(|r| view! { <p class="hint">{r}</p> })}
             {can_bulk.then(|| view! {
                 <div class="checkboxes__item">
                     <input class="checkboxes__input" id=check_id.clone() name="candidate" type="checkbox" value=row.id.to_string()/>

@@ -119,6 +119,36 @@ pub(super) const DOCS: &[SettingDoc] = &[
         meaning: "How long an unsuccessful application is kept after the decision, in months (1 to 24). Stated on every vacancy page; the purge keeps to it.",
     },
     SettingDoc {
+        env: "SHORTLIST_HIRED_RETENTION_MONTHS",
+        toml: "hired_retention_months",
+        default: "6",
+        meaning: "How long a hire's application is kept after its hand-over to the HR system, in months (1 to 24).",
+    },
+    SettingDoc {
+        env: "SHORTLIST_DRAFT_RETENTION_DAYS",
+        toml: "draft_retention_days",
+        default: "30",
+        meaning: "How long an unsent draft is kept after its last change, in days (1 to 90).",
+    },
+    SettingDoc {
+        env: "SHORTLIST_STALLED_PROCESS_DAYS",
+        toml: "stalled_process_days",
+        default: "90",
+        meaning: "Days after a vacancy closes at which an application with no decision counts as ended (30 to 365); the unsuccessful period runs from then.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_PURGE_EVERY_MINUTES",
+        toml: "purge_every_minutes",
+        default: "60",
+        meaning: "Minutes between purge runs inside the server (0 turns the schedule off; `server purge` always works). Only one instance purges at a time.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_ERASURE_LEDGER_URL",
+        toml: "erasure_ledger_url",
+        default: "file://<data_dir>/erasure-ledger",
+        meaning: "Where the ids of purged applications are kept (file://, s3:// or memory:// for tests). Keep it apart from database and document backups: after a restore, the next purge erases every application listed here again.",
+    },
+    SettingDoc {
         env: "SHORTLIST_CONFIG",
         toml: "-",
         default: "none",

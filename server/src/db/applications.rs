@@ -82,7 +82,7 @@ pub async fn set_criteria(
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn insert_draft(
-    conn: Conn<'_>,
+    mut conn: Conn<'_>,
     id: Uuid,
     vacancy: Uuid,
     token_digest: &[u8],
@@ -90,8 +90,9 @@ pub async fn insert_draft(
 ) -> Result<(), DbError> {
     const SQL: &str = "INSERT INTO applications (id, vacancy_id, status, draft_token, created_at, updated_at) \
                        VALUES ($1, $2, 'draft', $3, $4, $4)";
-    on_conn!(conn, c => sqlx::query(SQL).bind(id).bind(vacancy).bind(token_digest).bind(now)
+    on_conn!(conn.reborrow(), c => sqlx::query(SQL).bind(id).bind(vacancy).bind(token_digest).bind(now)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    super::retention::refresh(conn, super::retention::Scope::Application(id)).await?;
     Ok(())
 }
 
@@ -141,7 +142,7 @@ pub async fn find(
     Ok(match conn {
         Conn::Sqlite(c) => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM applications WHERE id = $1 AND draft_token = $2"
+                "SELECT {COLUMNS} FROM applications WHERE id = $1 AND draft_token = $2 AND purging_at IS NULL"
             )))
             .bind(id)
             .bind(token_digest)
@@ -150,7 +151,7 @@ pub async fn find(
         }
         Conn::Postgres(c) => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM applications WHERE id = $1 AND draft_token = $2 FOR UPDATE"
+                "SELECT {COLUMNS} FROM applications WHERE id = $1 AND draft_token = $2 AND purging_at IS NULL FOR UPDATE"
             )))
             .bind(id)
             .bind(token_digest)
@@ -166,7 +167,7 @@ pub async fn find(
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn id_by_token(conn: Conn<'_>, token_digest: &[u8]) -> Result<Option<Uuid>, DbError> {
-    const SQL: &str = "SELECT id FROM applications WHERE draft_token = $1";
+    const SQL: &str = "SELECT id FROM applications WHERE draft_token = $1 AND purging_at IS NULL";
     let row: Option<(Uuid,)> =
         on_conn!(conn, c => sqlx::query_as(SQL).bind(token_digest).fetch_optional(&mut *c).await)?;
     Ok(row.map(|(id,)| id))
@@ -198,13 +199,13 @@ pub enum Change<'a> {
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn apply(
-    conn: Conn<'_>,
+    mut conn: Conn<'_>,
     id: Uuid,
     change: &Change<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
     const TAIL: &str = "draft_input = NULL, updated_at = $1 WHERE id = $2 AND status = 'draft'";
-    let n = on_conn!(conn, c => {
+    let n = on_conn!(conn.reborrow(), c => {
         match change {
             Change::AboutYou(a) => sqlx::query(sqlx::AssertSqlSafe(format!(
                 "UPDATE applications SET full_name = $3, preferred_name = $4, email = $5, phone = $6, \
@@ -233,6 +234,10 @@ pub async fn apply(
         }
         .map(|r| r.rows_affected())
     })?;
+    if n == 1 {
+        // A draft is kept for a period after its last change.
+        super::retention::refresh(conn, super::retention::Scope::Application(id)).await?;
+    }
     Ok(n == 1)
 }
 
@@ -242,13 +247,14 @@ pub async fn apply(
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn set_pending(
-    conn: Conn<'_>,
+    mut conn: Conn<'_>,
     id: Uuid,
     json: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     const SQL: &str = "UPDATE applications SET draft_input = $1, updated_at = $2 WHERE id = $3 AND status = 'draft'";
-    on_conn!(conn, c => sqlx::query(SQL).bind(json).bind(now).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    on_conn!(conn.reborrow(), c => sqlx::query(SQL).bind(json).bind(now).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    super::retention::refresh(conn, super::retention::Scope::Application(id)).await?;
     Ok(())
 }
 
@@ -378,16 +384,18 @@ pub async fn has_live_consent(
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn give_consent(
-    conn: Conn<'_>,
+    mut conn: Conn<'_>,
     id: Uuid,
     c: &NewConsent<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     const SQL: &str = "INSERT INTO consents (id, application_id, kind, wording_version, wording_sha256, given_at, method, expires_at) \
                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING";
-    on_conn!(conn, q => sqlx::query(SQL).bind(Uuid::new_v4()).bind(id).bind(c.kind).bind(c.version)
+    on_conn!(conn.reborrow(), q => sqlx::query(SQL).bind(Uuid::new_v4()).bind(id).bind(c.kind).bind(c.version)
         .bind(c.wording_sha256).bind(now).bind(c.method).bind(c.expires_at)
         .execute(&mut *q).await.map(|r| r.rows_affected()))?;
+    // Reserve-list consent can keep an unsuccessful application longer.
+    super::retention::refresh(conn, super::retention::Scope::Application(id)).await?;
     Ok(())
 }
 
@@ -397,7 +405,7 @@ pub async fn give_consent(
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn withdraw_consent(
-    conn: Conn<'_>,
+    mut conn: Conn<'_>,
     id: Uuid,
     kind: &str,
     method: &str,
@@ -405,7 +413,9 @@ pub async fn withdraw_consent(
 ) -> Result<(), DbError> {
     const SQL: &str = "UPDATE consents SET withdrawn_at = $1, withdrawn_method = $2 \
                        WHERE application_id = $3 AND kind = $4 AND withdrawn_at IS NULL";
-    on_conn!(conn, c => sqlx::query(SQL).bind(now).bind(method).bind(id).bind(kind).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    on_conn!(conn.reborrow(), c => sqlx::query(SQL).bind(now).bind(method).bind(id).bind(kind).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    // Withdrawal takes effect at once: the date falls back to the unsuccessful period.
+    super::retention::refresh(conn, super::retention::Scope::Application(id)).await?;
     Ok(())
 }
 
@@ -433,7 +443,10 @@ pub async fn submit(
                         candidate_number = $3 WHERE id = $4 AND status = 'draft'";
     let number: Option<(i32,)> = on_conn!(conn.reborrow(), c => sqlx::query_as(CLAIM).bind(id).bind(now).fetch_optional(&mut *c).await)?;
     let Some((number,)) = number else { return Ok(false) };
-    let n = on_conn!(conn, c => sqlx::query(SEND).bind(reference).bind(now).bind(number).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    let n = on_conn!(conn.reborrow(), c => sqlx::query(SEND).bind(reference).bind(now).bind(number).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    if n == 1 {
+        super::retention::refresh(conn, super::retention::Scope::Application(id)).await?;
+    }
     Ok(n == 1)
 }
 

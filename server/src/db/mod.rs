@@ -18,6 +18,8 @@ pub mod audit;
 pub mod keys;
 pub mod mail;
 pub mod portal;
+pub mod purge;
+pub mod retention;
 pub mod second_factor;
 pub mod selection;
 pub mod sessions;

@@ -91,7 +91,8 @@ pub async fn revoke_all(conn: Conn<'_>, email: &str, now: DateTime<Utc>) -> Resu
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn has_applications(conn: Conn<'_>, email: &str) -> Result<bool, DbError> {
-    const SQL: &str = "SELECT COUNT(*) FROM applications WHERE email = $1 AND status <> 'draft'";
+    const SQL: &str =
+        "SELECT COUNT(*) FROM live_applications WHERE email = $1 AND status <> 'draft'";
     let (n,): (i64,) =
         on_conn!(conn, c => sqlx::query_as(SQL).bind(email).fetch_one(&mut *c).await)?;
     Ok(n > 0)
@@ -124,7 +125,7 @@ pub async fn applications_of(
 ) -> Result<Vec<PortalRow>, DbError> {
     const SQL: &str = "SELECT a.id, a.reference, v.title, a.status, a.outcome, a.submitted_at, a.withdrawn_at, \
                        c.given_at, c.expires_at \
-                       FROM applications a JOIN vacancies v ON v.id = a.vacancy_id \
+                       FROM live_applications a JOIN vacancies v ON v.id = a.vacancy_id \
                        LEFT JOIN consents c ON c.application_id = a.id AND c.kind = 'reserve_list' \
                        AND c.withdrawn_at IS NULL AND c.expires_at > $2 \
                        WHERE a.email = $1 AND a.status <> 'draft' ORDER BY a.submitted_at DESC, a.id";
@@ -142,7 +143,7 @@ pub async fn status_if_owned(
     email: &str,
 ) -> Result<Option<String>, DbError> {
     const SQL: &str =
-        "SELECT status FROM applications WHERE id = $1 AND email = $2 AND status <> 'draft'";
+        "SELECT status FROM live_applications WHERE id = $1 AND email = $2 AND status <> 'draft'";
     let row: Option<(String,)> = on_conn!(conn, c => sqlx::query_as(SQL).bind(id).bind(email).fetch_optional(&mut *c).await)?;
     Ok(row.map(|(s,)| s))
 }
@@ -160,7 +161,17 @@ pub async fn withdraw(mut conn: Conn<'_>, id: Uuid, now: DateTime<Utc>) -> Resul
                        WHERE id = $2 AND status = 'submitted' AND outcome IS NULL";
     let n = on_conn!(conn.reborrow(), c => sqlx::query(SQL).bind(now).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     if n == 1 {
-        super::selection::record_stage(conn, id, now, None, None, None, Some("withdrawn")).await?;
+        super::selection::record_stage(
+            conn.reborrow(),
+            id,
+            now,
+            None,
+            None,
+            None,
+            Some("withdrawn"),
+        )
+        .await?;
+        super::retention::refresh(conn, super::retention::Scope::Application(id)).await?;
     }
     Ok(n == 1)
 }
@@ -181,7 +192,7 @@ pub struct ContactRow {
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn contact_of(conn: Conn<'_>, email: &str) -> Result<Option<ContactRow>, DbError> {
-    const SQL: &str = "SELECT full_name, preferred_name, phone, contact_method FROM applications \
+    const SQL: &str = "SELECT full_name, preferred_name, phone, contact_method FROM live_applications \
                        WHERE email = $1 AND status <> 'draft' ORDER BY updated_at DESC, id LIMIT 1";
     Ok(on_conn!(conn, c => sqlx::query_as(SQL).bind(email).fetch_optional(&mut *c).await)?)
 }

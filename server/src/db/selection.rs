@@ -35,7 +35,7 @@ const CANDIDATE: &str = "SELECT a.id, a.vacancy_id, a.status, a.outcome, a.stage
     a.restricted_at IS NOT NULL AS restricted, a.identity_revealed_at IS NOT NULL AS revealed, \
     v.name_blind, a.candidate_number, a.offer_response, a.full_name, a.preferred_name, a.email, \
     v.title AS vacancy_title \
-    FROM applications a JOIN vacancies v ON v.id = a.vacancy_id \
+    FROM live_applications a JOIN vacancies v ON v.id = a.vacancy_id \
     WHERE a.id = $1 AND a.status <> 'draft'";
 
 /// A sent application's decision facts; `None` for an unknown id or a draft.
@@ -79,7 +79,7 @@ pub enum Decision<'a> {
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn decide(
-    conn: Conn<'_>,
+    mut conn: Conn<'_>,
     id: Uuid,
     version: i32,
     decision: Decision<'_>,
@@ -127,9 +127,13 @@ pub async fn decide(
         "UPDATE applications SET {set}, final_score = COALESCE($5, final_score), \
          version = version + 1, updated_at = $3 {GUARD}"
     );
-    let n = on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
+    let n = on_conn!(conn.reborrow(), c => sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id).bind(version).bind(now).bind(text).bind(number)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    if n == 1 {
+        // A decision starts (or, reversed, resets) the retention clock.
+        super::retention::refresh(conn, super::retention::Scope::Application(id)).await?;
+    }
     Ok(n == 1)
 }
 
@@ -148,7 +152,7 @@ pub async fn record_stage(
     event: Option<&str>,
 ) -> Result<(), DbError> {
     const SQL: &str = "INSERT INTO stage_history (application_id, at, by_staff, from_stage, to_stage, event) \
-                       SELECT a.id, $2, $3, $4, COALESCE($5, a.stage), $6 FROM applications a WHERE a.id = $1";
+                       SELECT a.id, $2, $3, $4, COALESCE($5, a.stage), $6 FROM live_applications a WHERE a.id = $1";
     on_conn!(conn, c => sqlx::query(SQL).bind(id).bind(at).bind(by).bind(from).bind(to).bind(event)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -196,6 +200,8 @@ pub struct BoardRow {
     pub sheet_sum: Option<i64>,
     pub mine_submitted: bool,
     pub mine_moderating: bool,
+    pub retain_until: Option<DateTime<Utc>>,
+    pub retention_rule: String,
 }
 
 /// Every sent application of `vacancy`, by candidate number, with its score-sheet counts and
@@ -210,10 +216,10 @@ pub async fn board(conn: Conn<'_>, vacancy: Uuid, viewer: Uuid) -> Result<Vec<Bo
         a.restricted_at IS NOT NULL AS restricted, a.final_score, \
         COALESCE(agg.n, 0) AS sheets, agg.total AS sheet_sum, \
         COALESCE(me.submitted_at IS NOT NULL AND me.total IS NOT NULL, FALSE) AS mine_submitted, \
-        COALESCE(me.moderating, FALSE) AS mine_moderating \
-        FROM applications a \
+        COALESCE(me.moderating, FALSE) AS mine_moderating, a.retain_until, a.retention_rule \
+        FROM live_applications a \
         LEFT JOIN (SELECT s.application_id, COUNT(*) AS n, SUM(s.total) AS total FROM score_sheets s \
-                   JOIN applications x ON x.id = s.application_id \
+                   JOIN live_applications x ON x.id = s.application_id \
                    WHERE x.vacancy_id = $1 AND s.submitted_at IS NOT NULL AND s.total IS NOT NULL \
                    GROUP BY s.application_id) agg ON agg.application_id = a.id \
         LEFT JOIN score_sheets me ON me.application_id = a.id AND me.scorer = $2 \
@@ -534,7 +540,7 @@ pub struct Details {
 pub async fn details(conn: Conn<'_>, id: Uuid) -> Result<Option<Details>, DbError> {
     const SQL: &str = "SELECT phone, right_to_work, notice_period, earliest_start, salary_expectation, \
                        covering_statement, source, source_other, adjustments_needed, adjustments, \
-                       final_score, final_score_reason FROM applications WHERE id = $1";
+                       final_score, final_score_reason FROM live_applications WHERE id = $1";
     Ok(on_conn!(conn, c => sqlx::query_as(SQL).bind(id).fetch_optional(&mut *c).await)?)
 }
 

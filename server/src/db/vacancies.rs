@@ -396,8 +396,10 @@ pub async fn update(
     }
     set_tags(conn.reborrow(), id, &spec.location_tags).await?;
     if fixed_parts {
-        set_fixed_parts(conn, id, spec).await?;
+        set_fixed_parts(conn.reborrow(), id, spec).await?;
     }
+    // The closing time is a retention fact of every application in progress.
+    super::retention::refresh(conn, super::retention::Scope::Vacancy(id.as_uuid())).await?;
     Ok(true)
 }
 
@@ -471,7 +473,7 @@ pub async fn set_roles(
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn transition(
-    conn: Conn<'_>,
+    mut conn: Conn<'_>,
     id: VacancyId,
     from: VacancyStatus,
     to: VacancyStatus,
@@ -481,8 +483,12 @@ pub async fn transition(
                        published_at = CASE WHEN $3 = 'published' THEN COALESCE(published_at, $4) ELSE published_at END, \
                        closed_at = CASE WHEN $3 = 'closed' THEN $4 ELSE closed_at END \
                        WHERE id = $1 AND status = $2";
-    let n = on_conn!(conn, c => sqlx::query(SQL).bind(id.as_uuid()).bind(from.code()).bind(to.code()).bind(now)
+    let n = on_conn!(conn.reborrow(), c => sqlx::query(SQL).bind(id.as_uuid()).bind(from.code()).bind(to.code()).bind(now)
         .execute(&mut *c).await?.rows_affected());
+    if n == 1 {
+        // Closing (or reopening) moves the date a process without a decision counts as ended.
+        super::retention::refresh(conn, super::retention::Scope::Vacancy(id.as_uuid())).await?;
+    }
     Ok(n == 1)
 }
 
@@ -510,7 +516,7 @@ pub struct ListRow {
 #[tracing::instrument(skip_all)]
 pub async fn list(conn: Conn<'_>) -> Result<Vec<ListRow>, DbError> {
     const SQL: &str = "SELECT v.id, v.title, v.team, v.status, v.closes_at, \
-                       (SELECT COUNT(*) FROM applications a WHERE a.vacancy_id = v.id AND a.status <> 'draft') AS applications \
+                       (SELECT COUNT(*) FROM live_applications a WHERE a.vacancy_id = v.id AND a.status <> 'draft') AS applications \
                        FROM vacancies v \
                        ORDER BY CASE v.status WHEN 'draft' THEN 0 WHEN 'published' THEN 1 ELSE 2 END, v.closes_at DESC, v.title, v.id";
     Ok(on_conn!(conn, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?)
@@ -532,8 +538,8 @@ pub struct ClosedUnannounced {
 /// What the closing alert needs of a vacancy, and which vacancies still need one: advertised,
 /// closed by HR or past their closing time at `$1`, not yet announced.
 const UNANNOUNCED: &str = "SELECT v.id, v.title, \
-     (SELECT COUNT(*) FROM applications a WHERE a.vacancy_id = v.id AND a.status <> 'draft') AS applications, \
-     (SELECT COUNT(*) FROM applications a WHERE a.vacancy_id = v.id AND a.status = 'withdrawn') AS withdrawn \
+     (SELECT COUNT(*) FROM live_applications a WHERE a.vacancy_id = v.id AND a.status <> 'draft') AS applications, \
+     (SELECT COUNT(*) FROM live_applications a WHERE a.vacancy_id = v.id AND a.status = 'withdrawn') AS withdrawn \
      FROM vacancies v \
      WHERE v.closing_alert_at IS NULL AND v.published_at IS NOT NULL \
      AND (v.status = 'closed' OR (v.status = 'published' AND v.closes_at <= $1))";
@@ -617,7 +623,7 @@ pub async fn team_choices(conn: Conn<'_>) -> Result<Vec<(StaffId, String)>, DbEr
 #[tracing::instrument(skip_all)]
 pub async fn applications_sent(conn: Conn<'_>, id: VacancyId) -> Result<i64, DbError> {
     const SQL: &str =
-        "SELECT COUNT(*) FROM applications WHERE vacancy_id = $1 AND status <> 'draft'";
+        "SELECT COUNT(*) FROM live_applications WHERE vacancy_id = $1 AND status <> 'draft'";
     let (n,): (i64,) =
         on_conn!(conn, c => sqlx::query_as(SQL).bind(id.as_uuid()).fetch_one(&mut *c).await)?;
     Ok(n)

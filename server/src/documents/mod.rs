@@ -71,7 +71,9 @@ pub fn open_object_store(url: &str) -> anyhow::Result<Arc<dyn ObjectStore>> {
             Arc::new(PrefixStore::new(store, prefix))
         });
     }
-    anyhow::bail!("SHORTLIST_DOCUMENTS_URL must start with file://, s3:// or memory://")
+    anyhow::bail!(
+        "a storage URL (documents, erasure ledger) must start with file://, s3:// or memory://"
+    )
 }
 
 /// Identifies one stored document of one application.
@@ -318,6 +320,31 @@ impl Documents {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Deletes every object stored for the application — its current documents and any left
+    /// by an interrupted upload or a replaced file — and returns how many there were. Missing
+    /// objects count as deleted, so an interrupted purge can run this again.
+    ///
+    /// # Errors
+    /// Storage failure (what was deleted stays deleted; the caller runs it again).
+    pub async fn delete_all(&self, application: Uuid) -> Result<u64, DocumentError> {
+        let prefix = ObjectPath::from(format!("applications/{application}"));
+        let mut listing = self.store.list(Some(&prefix));
+        let mut deleted = 0;
+        while let Some(meta) = listing.next().await {
+            let meta = match meta {
+                Ok(m) => m,
+                Err(object_store::Error::NotFound { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            match self.store.delete(&meta.location).await {
+                Ok(()) => deleted += 1,
+                Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(deleted)
     }
 
     /// The raw stored bytes, for tests that tamper with ciphertext.

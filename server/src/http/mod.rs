@@ -114,6 +114,9 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/candidates/{id}/interview", post(selection::interview))
         .route("/staff/candidates/{id}/reveal", post(selection::reveal))
         .route("/staff/candidates/{id}/cv", get(selection::cv))
+        .route("/staff/candidates/{id}/hold", post(selection::hold))
+        .route("/staff/vacancies/{id}/hold", post(selection::hold_vacancy))
+        .route("/staff/holds/{id}/release", post(selection::release_hold))
         .route("/apply/resume/{token}", get(applying::resume))
         .route("/portal/open/{token}", get(applying::open_portal))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {

@@ -244,6 +244,79 @@ pub async fn reveal(
     outcome(id, "revealed", state.selection.reveal(&cx, id, &pairs).await)
 }
 
+/// `POST /staff/candidates/{id}/hold`: HR places a legal hold on the candidate, with a reason.
+pub async fn hold(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Response {
+    let (cx, id) = match resolve(&state, &actor, peer, &id, |_| Action::ManageRetention).await {
+        Ok(found) => found,
+        Err(r) => return r,
+    };
+    outcome(id, "held", state.selection.hold(&cx, id, &pairs).await)
+}
+
+/// `POST /staff/vacancies/{id}/hold`: HR places a legal hold on every application of a
+/// vacancy, with a reason.
+pub async fn hold_vacancy(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Response {
+    let Actor::Staff(me) = &actor else { return refuse(&AppError::SignInRequired) };
+    if let Err(e) = authorise(&actor, Action::ManageRetention) {
+        return refuse(&e);
+    }
+    let Ok(vacancy) = id.parse::<VacancyId>() else { return refuse(&AppError::NotFound) };
+    let page = format!("/staff/vacancies/{vacancy}");
+    match state.vacancy_admin.exists(vacancy).await {
+        Ok(true) => {}
+        Ok(false) => return refuse(&AppError::NotFound),
+        Err(e) => return unavailable(&e),
+    }
+    let cx = Context { by: me.id, client: peer.ip().to_string(), now: state.services.clock.now() };
+    match state.selection.hold_vacancy(&cx, vacancy, &pairs).await {
+        Ok(Ok(())) => Redirect::to(&format!("{page}/candidates?done=held#holds")).into_response(),
+        Ok(Err(_)) => {
+            Redirect::to(&format!("{page}/candidates?error=hold_reason#holds")).into_response()
+        }
+        Err(e) => unavailable(&e),
+    }
+}
+
+/// `POST /staff/holds/{id}/release`: HR releases a hold in force; back to where it was shown.
+pub async fn release_hold(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> Response {
+    let Actor::Staff(me) = &actor else { return refuse(&AppError::SignInRequired) };
+    if let Err(e) = authorise(&actor, Action::ManageRetention) {
+        return refuse(&e);
+    }
+    let Ok(hold) = id.parse::<uuid::Uuid>() else { return refuse(&AppError::NotFound) };
+    let back = match state.selection.hold_target(hold).await {
+        Ok(Some((crate::selection::Held::Candidate(a), _))) => page(a),
+        Ok(Some((crate::selection::Held::Vacancy(v), _))) => {
+            format!("/staff/vacancies/{v}/candidates")
+        }
+        Ok(None) => return refuse(&AppError::NotFound),
+        Err(e) => return unavailable(&e),
+    };
+    let cx = Context { by: me.id, client: peer.ip().to_string(), now: state.services.clock.now() };
+    match state.selection.release_hold(&cx, hold).await {
+        Ok(true) => Redirect::to(&format!("{back}?done=released#holds")).into_response(),
+        Ok(false) => refuse(&AppError::NotFound),
+        Err(e) => unavailable(&e),
+    }
+}
+
 /// `POST /staff/vacancies/{id}/reject`: reject the chosen candidates at sift with one reason.
 pub async fn bulk_reject(
     State(state): State<AppState>,

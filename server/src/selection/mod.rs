@@ -12,8 +12,10 @@
 //! - never touches equal-opportunities answers (there is no query here that could).
 
 mod decisions;
+mod holds;
 mod view;
 
+pub use holds::Held;
 pub use view::StoreSelectionView;
 
 use crate::db::{

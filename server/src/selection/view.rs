@@ -15,9 +15,10 @@ use app::domain::{
     access::VacancyRole,
     application::{RightToWork, source_words},
     selection::{
-        CandidateIdentity, CandidatePage, CandidateRow, ColleagueSheet, HistoryEntry, InterviewRow,
-        NoteRow, PipelineFilter, PipelinePage, ScoreLine, SheetView, Sort, StageCount, Standing,
-        TeamMember, Viewer, candidate_label, identity_hidden, may_move, sees_colleagues,
+        CandidateIdentity, CandidatePage, CandidateRow, ColleagueSheet, HistoryEntry, HoldRow,
+        Holds, InterviewRow, NoteRow, PipelineFilter, PipelinePage, ScoreLine, SheetView, Sort,
+        StageCount, Standing, TeamMember, Viewer, candidate_label, identity_hidden, may_move,
+        sees_colleagues,
     },
     time,
     vacancy_edit::Stage,
@@ -50,7 +51,12 @@ fn name(preferred: Option<&String>, full: Option<&String>) -> String {
 }
 
 /// A board row as this viewer may see it.
-fn row(r: BoardRow, name_blind: bool, scorers: i64) -> Result<CandidateRow, AppError> {
+fn row(
+    r: BoardRow,
+    name_blind: bool,
+    scorers: i64,
+    sees_retention: bool,
+) -> Result<CandidateRow, AppError> {
     let stage = Stage::from_code(&r.stage).ok_or_else(|| decode("stage"))?;
     let hidden = identity_hidden(name_blind, stage, r.revealed);
     let label = if hidden {
@@ -76,7 +82,30 @@ fn row(r: BoardRow, name_blind: bool, scorers: i64) -> Result<CandidateRow, AppE
         scorers,
         scored_by_me: r.mine_submitted,
         restricted: r.restricted,
+        retention: sees_retention
+            .then(|| db::retention::as_retention(r.retain_until, &r.retention_rule).summary()),
     })
+}
+
+/// Legal holds as HR sees them.
+fn hold_rows(holds: Vec<db::retention::Hold>) -> Vec<HoldRow> {
+    let who = |name: Option<String>| name.unwrap_or_else(|| "a former colleague".to_owned());
+    holds
+        .into_iter()
+        .map(|h| HoldRow {
+            id: h.id.to_string(),
+            whole_vacancy: h.vacancy_id.is_some(),
+            reason: h.reason,
+            placed: format!(
+                "Placed by {} on {}",
+                who(h.placed_by),
+                time::format_uk_datetime(h.placed_at)
+            ),
+            released: h.released_at.map(|at| {
+                format!("Released by {} on {}", who(h.released_by), time::format_uk_datetime(at))
+            }),
+        })
+        .collect()
 }
 
 fn history_words(h: &db::selection::HistoryRow) -> String {
@@ -167,9 +196,19 @@ impl app::ports::Selection for StoreSelectionView {
         } else {
             Vec::new()
         };
+        let holds = if viewer.sees_retention {
+            let rows = db::retention::holds_for_vacancy(conn.conn(), vacancy.as_uuid())
+                .await
+                .map_err(AppError::internal)?;
+            Some(Holds { rows: hold_rows(rows), can_manage: viewer.manages_retention })
+        } else {
+            None
+        };
         drop(conn);
-        let all: Vec<CandidateRow> =
-            rows.into_iter().map(|r| row(r, name_blind, scorers)).collect::<Result<_, _>>()?;
+        let all: Vec<CandidateRow> = rows
+            .into_iter()
+            .map(|r| row(r, name_blind, scorers, viewer.sees_retention))
+            .collect::<Result<_, _>>()?;
         let counts = stages
             .iter()
             .map(|s| StageCount {
@@ -204,6 +243,7 @@ impl app::ports::Selection for StoreSelectionView {
             pages,
             can_decide: viewer.can_decide,
             reasons,
+            holds,
         })
     }
 
@@ -298,6 +338,21 @@ impl app::ports::Selection for StoreSelectionView {
             db::selection::reasons(conn.conn()).await.map_err(AppError::internal)?
         } else {
             Vec::new()
+        };
+        let retention = if viewer.sees_retention {
+            let stored = db::retention::stored(conn.conn(), application.as_uuid())
+                .await
+                .map_err(AppError::internal)?
+                .ok_or(AppError::NotFound)?;
+            let holds = db::retention::holds_for_application(conn.conn(), application.as_uuid())
+                .await
+                .map_err(AppError::internal)?;
+            Some((
+                stored.summary(),
+                Holds { rows: hold_rows(holds), can_manage: viewer.manages_retention },
+            ))
+        } else {
+            None
         };
         let kept: Option<Kept> = if rejected {
             db::staff_forms::kept(
@@ -435,6 +490,7 @@ impl app::ports::Selection for StoreSelectionView {
             can_score: viewer.can_score && active,
             can_decide: viewer.can_decide && active,
             can_reveal: viewer.can_reveal && hidden && !c.restricted,
+            retention,
             problems: kept.as_ref().map(|k| k.problems.clone()).unwrap_or_default(),
             typed: kept.map(|k| k.typed).unwrap_or_default(),
         })

@@ -115,6 +115,17 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
         ("POST", "/staff/candidates/{c}/reveal", "reveal_reason=".into(), "sYYFFFN"),
         ("POST", "/staff/candidates/not-an-id/move", "stage=".into(), "sNNNNNN"),
         ("POST", "/staff/vacancies/{v}/reject", "reason=".into(), "sYYFYFN"),
+        // Legal holds: HR only (auditors read retention, they do not change it).
+        ("POST", "/staff/candidates/{c}/hold", "hold_reason=".into(), "sYYFFFF"),
+        ("POST", "/staff/candidates/not-an-id/hold", "hold_reason=x".into(), "sNNNNNN"),
+        ("POST", "/staff/vacancies/{v}/hold", "hold_reason=".into(), "sYYFFFF"),
+        ("POST", "/staff/vacancies/not-an-id/hold", "hold_reason=x".into(), "sNNFFFF"),
+        (
+            "POST",
+            "/staff/holds/00000000-0000-0000-0000-000000000000/release",
+            String::new(),
+            "sNNFFFF",
+        ),
         // Each person's own second factor; the code step needs a part-finished sign-in, and
         // without one sends everybody back to the sign-in page.
         ("POST", "/api/two-factor", String::new(), "sYYYYYY"),

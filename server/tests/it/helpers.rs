@@ -96,6 +96,8 @@ pub fn test_config(db_url: &str, data_dir: &std::path::Path, extra: &[(&str, &st
         ("DATABASE_URL", db_url),
         ("SHORTLIST_DOCUMENTS_URL", "memory://"),
         ("SHORTLIST_ORGANISATION_NAME", "Northwind Borough Council"),
+        // Tests purge on demand (a scheduled run would race with their set-up).
+        ("SHORTLIST_PURGE_EVERY_MINUTES", "0"),
     ]
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -118,6 +120,8 @@ pub struct TestApp {
     pub clock: Arc<TestClock>,
     pub client: reqwest::Client,
     pub vacancy_admin: server::vacancy_admin::VacancyAdmin,
+    pub purger: server::retention::Purger,
+    pub data_dir: std::path::PathBuf,
     _test_db: TestDb,
     _data: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
@@ -138,6 +142,7 @@ impl TestApp {
         let db = app.database();
         let documents = app.documents();
         let vacancy_admin = app.vacancy_admin();
+        let purger = app.purger();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
@@ -155,6 +160,8 @@ impl TestApp {
             clock,
             client,
             vacancy_admin,
+            purger,
+            data_dir: data.path().to_path_buf(),
             _test_db: test_db,
             _data: data,
             _stop: stop,

@@ -12,6 +12,9 @@
 //! - `selection`: the pipeline board and candidate pages from outside: EO separation, the
 //!   name-blind sift, independent scoring.
 //! - `decisions`: rejections, the restriction freeze, version checks, the pipeline to hired.
+//! - `retention`: stored retention dates, legal holds, the purge's completeness on both
+//!   backends, interruption at every step, a restored backup purged again, two purgers at once.
+//! - `purge_kill`: a real `server purge` process killed at random moments, many times.
 //! - `vacancies`: HR's vacancy management, the closing alert, and the careers pages after it.
 //! - `http`: the whole application started in-process on port 0 and driven over HTTP.
 //!
@@ -32,6 +35,8 @@ mod decisions;
 mod documents;
 mod http;
 mod portal;
+mod purge_kill;
+mod retention;
 mod selection;
 mod signin;
 mod staff;

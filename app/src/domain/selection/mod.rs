@@ -22,8 +22,8 @@ pub use forms::{
 };
 pub use view::{
     BOARD_COLUMN, CandidateIdentity, CandidatePage, CandidateRow, ColleagueSheet, HistoryEntry,
-    InterviewRow, NoteRow, PAGE_SIZE, PipelineFilter, PipelinePage, ScoreLine, SheetView, Sort,
-    StageCount, TeamMember, Viewer,
+    HoldRow, Holds, InterviewRow, NoteRow, PAGE_SIZE, PipelineFilter, PipelinePage, ScoreLine,
+    SheetView, Sort, StageCount, TeamMember, Viewer,
 };
 
 use super::vacancy_edit::Stage;

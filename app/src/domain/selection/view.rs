@@ -138,6 +138,8 @@ pub struct CandidateRow {
     pub scored_by_me: bool,
     /// A rights request is pending.
     pub restricted: bool,
+    /// Its retention date and rule in one line (HR, auditors), else `None`.
+    pub retention: Option<String>,
 }
 
 /// The pipeline board of one vacancy.
@@ -165,6 +167,40 @@ pub struct PipelinePage {
     pub can_decide: bool,
     /// The rejection reasons to choose from.
     pub reasons: Vec<Reason>,
+    /// Legal holds on the whole vacancy (for those who see retention), newest first.
+    pub holds: Option<Holds>,
+}
+
+/// A legal hold as HR sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoldRow {
+    /// Its id (the release form posts to it).
+    pub id: String,
+    /// Whether it covers the whole vacancy (shown on a candidate's page too).
+    pub whole_vacancy: bool,
+    /// Why it was placed.
+    pub reason: String,
+    /// "Placed by … on …".
+    pub placed: String,
+    /// "Released by … on …", or `None` while in force.
+    pub released: Option<String>,
+}
+
+/// The legal holds on a page, and whether the viewer may place and release them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holds {
+    /// Newest first.
+    pub rows: Vec<HoldRow>,
+    /// May the viewer place and release holds (HR)?
+    pub can_manage: bool,
+}
+
+impl Holds {
+    /// Whether any hold is in force.
+    #[must_use]
+    pub fn in_force(&self) -> bool {
+        self.rows.iter().any(|h| h.released.is_none())
+    }
 }
 
 /// Who the candidate is and what identifies them: hidden in a name-blind sift.
@@ -332,6 +368,8 @@ pub struct CandidatePage {
     pub can_decide: bool,
     /// May the viewer reveal the identity early (HR, while hidden)?
     pub can_reveal: bool,
+    /// Its retention date and rule in one line, with the holds on it (HR, auditors).
+    pub retention: Option<(String, Holds)>,
     /// Problems with the viewer's last refused form on this page.
     pub problems: Vec<FieldError>,
     /// That form's fields as typed, to show again.
@@ -366,6 +404,10 @@ pub struct Viewer {
     pub sees_adjustments: bool,
     /// May reveal identities before the sift is passed.
     pub can_reveal: bool,
+    /// May see retention dates and legal holds.
+    pub sees_retention: bool,
+    /// May place and release legal holds.
+    pub manages_retention: bool,
 }
 
 impl Viewer {
@@ -388,6 +430,8 @@ impl Viewer {
             can_decide: may(Action::DecideCandidates(vacancy)),
             sees_adjustments: may(Action::ViewAdjustments(vacancy)),
             can_reveal: may(Action::RevealIdentityEarly(vacancy)),
+            sees_retention: may(Action::ViewRetention),
+            manages_retention: may(Action::ManageRetention),
         })
     }
 }

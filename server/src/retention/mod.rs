@@ -1,0 +1,371 @@
+//! The purge: makes applications whose retention date has passed really gone (PRODUCT §3.4,
+//! ARCHITECTURE "The retention engine").
+//!
+//! For each due application, in this order, each step safe to repeat:
+//! 1. one transaction re-reads its facts (a hold or consent that arrived since counts), marks
+//!    it purging and destroys its data key — from here it is hidden from every page and its
+//!    documents are unreadable in every copy, backups included;
+//! 2. its id is written to the erasure ledger (kept apart from the database, see [`ledger`]);
+//! 3. every object under its prefix in the document store is deleted (missing counts as done);
+//! 4. one transaction deletes every row holding its personal data and its equal-opportunities
+//!    answers, strips its audit entries, writes its anonymised facts and adds to the run's
+//!    counters in the purge log.
+//!
+//! A run first finishes what an interrupted run marked, then purges again any application the
+//! ledger lists that a restored backup brought back, then purges what is due. Only the holder
+//! of the purge lease runs, so several instances never purge at once.
+//!
+//! This module never decides what is due (the rules in `app::domain::retention` do, through
+//! the stored dates), never touches an application that is not due, and never logs personal
+//! data: the log carries counts and ids only.
+
+pub mod ledger;
+
+use crate::{
+    db::{self, Database, DbError, purge::Counts, retention::Scope},
+    documents::{DocumentError, Documents},
+    monitoring::Pseudonymiser,
+};
+use app::{domain::ApplicationId, ports::Clock};
+use chrono::{DateTime, Utc};
+use ledger::Ledger;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The boundaries between purge steps, where a test can make the purge stop as if the process
+/// had died there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// After the marking transaction (key destroyed) committed.
+    Marked,
+    /// After the id was written to the erasure ledger.
+    Ledgered,
+    /// After the documents were deleted.
+    DocumentsDeleted,
+    /// Inside the row-deleting transaction, before it commits (it rolls back).
+    RowsBeforeCommit,
+    /// After the row-deleting transaction committed.
+    RowsDeleted,
+}
+
+impl Step {
+    /// Every boundary, in order.
+    pub const ALL: [Self; 5] = [
+        Self::Marked,
+        Self::Ledgered,
+        Self::DocumentsDeleted,
+        Self::RowsBeforeCommit,
+        Self::RowsDeleted,
+    ];
+}
+
+/// Decides whether the purge stops at a boundary (tests only; `None` in the server).
+pub type Failpoint = Arc<dyn Fn(Step, Uuid) -> bool + Send + Sync>;
+
+/// What can stop a purge run.
+#[derive(Debug, thiserror::Error)]
+pub enum PurgeError {
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] DbError),
+    /// The document store failed.
+    #[error(transparent)]
+    Documents(#[from] DocumentError),
+    /// The erasure ledger could not be read or written.
+    #[error("erasure ledger: {0}")]
+    Ledger(#[from] object_store::Error),
+    /// A failpoint stopped the run (tests).
+    #[error("stopped at {0:?} (failpoint)")]
+    Failpoint(Step),
+    /// Another purger took over the lease (this one ran past its lease).
+    #[error("the purge lease was lost to another instance")]
+    LeaseLost,
+}
+
+/// How a run was started (recorded in the purge log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// The server's schedule.
+    Schedule,
+    /// `server purge`.
+    Command,
+}
+
+impl Trigger {
+    const fn code(self) -> &'static str {
+        match self {
+            Self::Schedule => "schedule",
+            Self::Command => "command",
+        }
+    }
+}
+
+/// What a dry run found: nothing was changed.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Applications due at the date asked about, with the rule that made them due.
+    pub due: Vec<db::purge::Due>,
+    /// Applications an interrupted run marked, to be finished.
+    pub interrupted: usize,
+    /// Applications the erasure ledger lists that are back in the database (a restore).
+    pub restored: usize,
+}
+
+/// How a real run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Another instance holds the lease; nothing was done.
+    Busy,
+    /// The run finished; its counts (also in the purge log).
+    Done {
+        /// The purge-log entry.
+        run: Uuid,
+        /// What it removed.
+        counts: Counts,
+    },
+}
+
+/// How many due applications are read at a time.
+const BATCH: i64 = 200;
+/// How long the lease lasts without renewal; renewed after every application.
+const LEASE: chrono::Duration = chrono::Duration::minutes(5);
+
+/// The purge service.
+#[derive(Clone)]
+pub struct Purger {
+    db: Database,
+    documents: Documents,
+    pseudonyms: Arc<Pseudonymiser>,
+    ledger: Ledger,
+    clock: Arc<dyn Clock>,
+    failpoint: Option<Failpoint>,
+}
+
+impl std::fmt::Debug for Purger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Purger").finish_non_exhaustive()
+    }
+}
+
+impl Purger {
+    /// Builds the purge service.
+    #[must_use]
+    pub fn new(
+        db: Database,
+        documents: Documents,
+        pseudonyms: Arc<Pseudonymiser>,
+        ledger: Ledger,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self { db, documents, pseudonyms, ledger, clock, failpoint: None }
+    }
+
+    /// The same service, stopping where `failpoint` says (tests).
+    #[must_use]
+    pub fn with_failpoint(mut self, failpoint: Failpoint) -> Self {
+        self.failpoint = Some(failpoint);
+        self
+    }
+
+    fn stop_at(&self, step: Step, id: Uuid) -> Result<(), PurgeError> {
+        match &self.failpoint {
+            Some(f) if f(step, id) => Err(PurgeError::Failpoint(step)),
+            _ => Ok(()),
+        }
+    }
+
+    /// What a run at `as_of` would do, changing nothing.
+    ///
+    /// # Errors
+    /// Database or ledger failure.
+    pub async fn plan(&self, as_of: DateTime<Utc>) -> Result<Plan, PurgeError> {
+        let mut conn = self.db.acquire().await?;
+        let due = db::purge::due(conn.conn(), as_of, i64::MAX).await?;
+        let interrupted = db::purge::marked(conn.conn()).await?.len();
+        drop(conn);
+        let restored = self.restored().await?.len();
+        Ok(Plan { due, interrupted, restored })
+    }
+
+    /// Ledger entries present in the database again.
+    async fn restored(&self) -> Result<Vec<Uuid>, PurgeError> {
+        let listed = self.ledger.ids().await?;
+        let mut conn = self.db.acquire().await?;
+        let mut back = Vec::new();
+        for chunk in listed.chunks(500) {
+            back.extend(db::purge::present(conn.conn(), chunk).await?);
+        }
+        Ok(back)
+    }
+
+    /// Purges everything due at `as_of`: finishes interrupted purges, purges again what a
+    /// restored backup brought back, then purges what is due.
+    ///
+    /// # Errors
+    /// Database, storage or ledger failure (the next run finishes the work), or a failpoint.
+    #[tracing::instrument(skip(self), fields(trigger = trigger.code()))]
+    pub async fn run(&self, as_of: DateTime<Utc>, trigger: Trigger) -> Result<Outcome, PurgeError> {
+        let holder = Uuid::new_v4();
+        if !self.renew(holder).await? {
+            tracing::info!("another instance is purging; skipped");
+            return Ok(Outcome::Busy);
+        }
+        let result = self.run_holding(holder, as_of, trigger).await;
+        // Best effort: an unreleased lease simply expires.
+        if let Ok(mut conn) = self.db.acquire().await {
+            let _ = db::purge::release_lease(conn.conn(), holder).await;
+        }
+        result
+    }
+
+    async fn renew(&self, holder: Uuid) -> Result<bool, PurgeError> {
+        let now = self.clock.now();
+        let mut conn = self.db.acquire().await?;
+        Ok(db::purge::take_lease(conn.conn(), holder, now, now + LEASE).await?)
+    }
+
+    async fn run_holding(
+        &self,
+        holder: Uuid,
+        as_of: DateTime<Utc>,
+        trigger: Trigger,
+    ) -> Result<Outcome, PurgeError> {
+        let run = Uuid::new_v4();
+        {
+            let mut conn = self.db.acquire().await?;
+            db::purge::start_run(conn.conn(), run, trigger.code(), as_of, self.clock.now()).await?;
+        }
+        // 1. What an interrupted run left marked.
+        let interrupted = {
+            let mut conn = self.db.acquire().await?;
+            db::purge::marked(conn.conn()).await?
+        };
+        for id in interrupted {
+            self.finish(run, holder, id, false).await?;
+        }
+        // 2. What a restored backup brought back.
+        for id in self.restored().await? {
+            let marked = {
+                let mut tx = self.db.begin().await?;
+                db::purge::mark_restored(tx.conn(), id, self.clock.now()).await?;
+                tx.commit().await?;
+                true
+            };
+            if marked {
+                self.stop_at(Step::Marked, id)?;
+                self.finish(run, holder, id, true).await?;
+            }
+        }
+        // 3. What is due.
+        loop {
+            let due = {
+                let mut conn = self.db.acquire().await?;
+                db::purge::due(conn.conn(), as_of, BATCH).await?
+            };
+            if due.is_empty() {
+                break;
+            }
+            let mut progressed = false;
+            for d in due {
+                let marked = {
+                    let mut tx = self.db.begin().await?;
+                    // The stored date may predate a hold or consent: recompute first, in the
+                    // marking transaction, and mark only if it is still due.
+                    db::retention::refresh(tx.conn(), Scope::Application(d.id)).await?;
+                    let marked = db::purge::mark(tx.conn(), d.id, as_of, self.clock.now()).await?;
+                    tx.commit().await?;
+                    marked
+                };
+                progressed = true;
+                if marked {
+                    self.stop_at(Step::Marked, d.id)?;
+                    self.finish(run, holder, d.id, false).await?;
+                }
+            }
+            if !progressed {
+                break;
+            }
+        }
+        let counts = {
+            let mut conn = self.db.acquire().await?;
+            db::purge::finish_run(conn.conn(), run, self.clock.now()).await?;
+            db::purge::runs(conn.conn(), 50)
+                .await?
+                .into_iter()
+                .find(|r| r.id == run)
+                .map(|r| Counts {
+                    applications: r.applications,
+                    drafts: r.drafts,
+                    documents: r.documents,
+                    rows: r.rows_deleted,
+                    restored: r.restored_repurged,
+                })
+                .unwrap_or_default()
+        };
+        tracing::info!(
+            applications = counts.applications,
+            drafts = counts.drafts,
+            documents = counts.documents,
+            rows = counts.rows,
+            restored = counts.restored,
+            "purge run finished"
+        );
+        Ok(Outcome::Done { run, counts })
+    }
+
+    /// Steps 2–4 for an application already marked (its key destroyed).
+    async fn finish(
+        &self,
+        run: Uuid,
+        holder: Uuid,
+        id: Uuid,
+        restored: bool,
+    ) -> Result<(), PurgeError> {
+        self.ledger.record(id).await?;
+        self.stop_at(Step::Ledgered, id)?;
+        self.documents.delete_all(id).await?;
+        self.stop_at(Step::DocumentsDeleted, id)?;
+        let pseudonym = self.pseudonyms.pseudonym(ApplicationId::from_uuid(id));
+        let mut tx = self.db.begin().await?;
+        let erased = db::purge::erase_rows(tx.conn(), id, &pseudonym).await?;
+        if erased.found {
+            let counts = Counts {
+                applications: i64::from(!erased.draft),
+                drafts: i64::from(erased.draft),
+                documents: i64::try_from(erased.documents).unwrap_or(i64::MAX),
+                rows: i64::try_from(erased.rows).unwrap_or(i64::MAX),
+                restored: i64::from(restored),
+            };
+            db::purge::count(tx.conn(), run, counts).await?;
+        }
+        self.stop_at(Step::RowsBeforeCommit, id)?;
+        tx.commit().await?;
+        self.stop_at(Step::RowsDeleted, id)?;
+        if !self.renew(holder).await? {
+            return Err(PurgeError::LeaseLost);
+        }
+        Ok(())
+    }
+
+    /// Runs the purge every `every` until `shutdown` completes (inside the server). A failed
+    /// run is logged and the next one finishes its work.
+    pub async fn run_every(
+        self,
+        every: std::time::Duration,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) {
+        let mut shutdown = std::pin::pin!(shutdown);
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                () = &mut shutdown => return,
+                _ = tick.tick() => {
+                    if let Err(e) = self.run(self.clock.now(), Trigger::Schedule).await {
+                        tracing::warn!(error = %e, "purge run failed; the next run finishes it");
+                    }
+                }
+            }
+        }
+    }
+}

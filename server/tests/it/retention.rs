@@ -1,0 +1,569 @@
+//! The retention engine from outside: stored dates and rules as HR sees them, legal holds over
+//! HTTP, the purge leaving nothing of a person who touched every feature (every table searched,
+//! both backends), what is never purged, a purge interrupted at every step boundary, a restored
+//! backup purged again, and two purgers at once on PostgreSQL. The kill test (a real
+//! `server purge` process killed many times) is in `purge_kill`.
+
+use super::applicant::count;
+use super::helpers::{Kind, TestApp};
+use super::selection::{Team, deliver, page, post, version};
+use server::db::{Database, on_conn};
+use server::retention::{Outcome, Step, Trigger};
+use std::sync::Arc;
+use uuid::Uuid;
+
+fn at(t: &str) -> chrono::DateTime<chrono::Utc> {
+    t.parse().unwrap()
+}
+
+/// Every (table, column) whose text or bytes contain one of `needles` (lower case). The
+/// application's destroyed-key marker is the one row allowed to keep its id.
+pub(super) async fn search(db: &Database, needles: &[String]) -> Vec<String> {
+    let mut conn = db.acquire().await.unwrap();
+    let columns: Vec<(String, String)> = on_conn!(conn.conn(), c => {
+        let sql = match db.backend() {
+            server::db::Backend::Sqlite => "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+                WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+            server::db::Backend::Postgres => "SELECT table_schema || '.' || table_name, column_name \
+                FROM information_schema.columns WHERE table_schema IN ('public', 'eo') \
+                AND table_name NOT LIKE '_sqlx%' AND table_name NOT IN (SELECT table_name FROM information_schema.views)",
+        };
+        sqlx::query_as(sql).fetch_all(&mut *c).await
+    })
+    .unwrap();
+    let mut hits = Vec::new();
+    for (table, column) in columns {
+        if table.ends_with("application_keys") && column == "application_id" {
+            continue;
+        }
+        for needle in needles {
+            let sql = match db.backend() {
+                server::db::Backend::Sqlite => format!(
+                    "SELECT COUNT(*) FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), $1) > 0 \
+                     OR instr(lower(hex(\"{column}\")), $1) > 0"
+                ),
+                server::db::Backend::Postgres => {
+                    let (schema, name) = table.split_once('.').unwrap();
+                    format!(
+                        "SELECT COUNT(*) FROM \"{schema}\".\"{name}\" WHERE strpos(lower(CAST(\"{column}\" AS TEXT)), $1) > 0"
+                    )
+                }
+            };
+            let (n,): (i64,) = on_conn!(conn.conn(), c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(needle).fetch_one(&mut *c).await)
+            .unwrap();
+            if n > 0 {
+                hits.push(format!("{table}.{column} contains {needle}"));
+            }
+        }
+    }
+    hits
+}
+
+/// What identifies an application and its person, as search needles.
+fn needles(id: &str, email: &str, name: &str, reference: &str) -> Vec<String> {
+    let uuid: Uuid = id.parse().unwrap();
+    vec![
+        uuid.to_string(),
+        uuid.simple().to_string(),
+        email.to_lowercase(),
+        name.to_lowercase(),
+        reference.to_lowercase(),
+    ]
+}
+
+async fn objects_under(app: &TestApp, id: &str) -> usize {
+    use futures::StreamExt as _;
+    let store = app.documents.object_store();
+    let prefix = object_store::path::Path::from(format!("applications/{id}"));
+    store.list(Some(&prefix)).collect::<Vec<_>>().await.len()
+}
+
+async fn reference_of(app: &TestApp, id: &str) -> String {
+    let mut conn = app.db.acquire().await.unwrap();
+    let uuid: Uuid = id.parse().unwrap();
+    let (r,): (Option<String>,) = on_conn!(conn.conn(), c => sqlx::query_as(
+        "SELECT reference FROM applications WHERE id = $1").bind(uuid).fetch_one(&mut *c).await)
+    .unwrap();
+    r.unwrap()
+}
+
+/// A candidate who touched every feature: the whole journey (CV, answers, consent, monitoring),
+/// scores from the panel and the hiring manager, a note, an interview, then a rejection and its
+/// letter. Returns the application id.
+async fn everything(t: &Team<'_>, name: &str, email: &str) -> String {
+    let app = t.app;
+    let id = t.apply(name, email).await;
+    let base = format!("/staff/candidates/{id}");
+    for who in [&t.hm, &t.panel] {
+        let to = post(
+            app,
+            who,
+            &format!("{base}/scores"),
+            &[
+                ("score_1", "5"),
+                ("evidence_1", "Clear payroll evidence"),
+                ("score_2", "4"),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+        assert!(to.ends_with("?done=scored"), "{to}");
+    }
+    post(
+        app,
+        &t.panel,
+        &format!("{base}/notes"),
+        &[("note", &format!("Spoke well, {name}")), ("kind", "note")],
+    )
+    .await;
+    let v = version(app, &t.hm, &id).await;
+    assert!(
+        post(app, &t.hm, &format!("{base}/move"), &[("version", &v), ("stage", "sift")])
+            .await
+            .ends_with("?done=moved")
+    );
+    let v = version(app, &t.hm, &id).await;
+    assert!(
+        post(app, &t.hm, &format!("{base}/move"), &[("version", &v), ("stage", "interview")])
+            .await
+            .ends_with("?done=moved")
+    );
+    let v = version(app, &t.hm, &id).await;
+    let panel = t.panel.id.to_string();
+    let to = post(
+        app,
+        &t.hm,
+        &format!("{base}/interview"),
+        &[
+            ("version", &v),
+            ("interview_day", "3"),
+            ("interview_month", "12"),
+            ("interview_year", "2026"),
+            ("interview_time", "2pm"),
+            ("place", "Room 4"),
+            ("panel", &panel),
+        ],
+    )
+    .await;
+    assert!(to.ends_with("?done=interview"), "{to}");
+    let v = version(app, &t.hm, &id).await;
+    let to = post(
+        app,
+        &t.hm,
+        &format!("{base}/reject"),
+        &[("version", &v), ("reason", "interview"), ("feedback", "Thank you")],
+    )
+    .await;
+    assert!(to.ends_with("?done=rejected"), "{to}");
+    deliver(app).await;
+    id
+}
+
+async fn purge_as_of(app: &TestApp, t: &str) -> server::db::purge::Counts {
+    match app.purger.run(at(t), Trigger::Command).await.unwrap() {
+        Outcome::Done { counts, .. } => counts,
+        Outcome::Busy => panic!("nobody else purges in this test"),
+    }
+}
+
+async fn purge_leaves_nothing_of_a_person(kind: Kind) {
+    let app = TestApp::spawn(kind).await;
+    let t = Team::new(&app).await;
+    let (name, email) = ("Quennell Abernathy", "quennell.abernathy@example.com");
+    let id = everything(&t, name, email).await;
+    let keep = everything(&t, "Philippa Stayward", "philippa.stayward@example.com").await;
+    let reference = reference_of(&app, &id).await;
+    let needles = needles(&id, email, name, &reference);
+    assert!(
+        !search(&app.db, &needles).await.is_empty(),
+        "the search finds the person before the purge"
+    );
+    assert_eq!(objects_under(&app, &id).await, 1);
+
+    // Rejected today with reserve-list consent (12 months): kept until the consent ends, as
+    // HR is told on the candidate page.
+    let (_, html) = page(&app, &t.hr, &format!("/staff/candidates/{id}")).await;
+    assert!(
+        html.contains("Kept until 23 November 2027") && html.contains("reserve list"),
+        "{html}"
+    );
+    let (_, html) = page(&app, &t.hm, &format!("/staff/candidates/{id}")).await;
+    assert!(!html.contains("Kept until"), "retention is for HR");
+    let plan = app.purger.plan(at("2027-11-22T00:00:00Z")).await.unwrap();
+    assert!(plan.due.is_empty(), "{:?}", plan.due);
+
+    // The other candidate is put on legal hold; the dry run lists only the first.
+    let to = post(
+        &app,
+        &t.hr,
+        &format!("/staff/candidates/{keep}/hold"),
+        &[("hold_reason", "Tribunal claim ET/123")],
+    )
+    .await;
+    assert!(to.ends_with("?done=held"), "{to}");
+    let plan = app.purger.plan(at("2027-11-24T00:00:00Z")).await.unwrap();
+    assert_eq!(plan.due.iter().map(|d| d.id.to_string()).collect::<Vec<_>>(), vec![id.clone()]);
+    assert_eq!(plan.due[0].retention_rule, "reserve_list");
+    assert!(!search(&app.db, &needles).await.is_empty(), "a dry run changes nothing");
+
+    let counts = purge_as_of(&app, "2027-11-24T00:00:00Z").await;
+    assert_eq!((counts.applications, counts.documents, counts.drafts), (1, 1, 0));
+    assert!(counts.rows > 10, "{counts:?}");
+    assert_eq!(search(&app.db, &needles).await, Vec::<String>::new());
+    assert_eq!(objects_under(&app, &id).await, 0);
+    let eo_left = match kind {
+        Kind::Sqlite => "SELECT COUNT(*) FROM eo_responses",
+        Kind::Postgres => "SELECT COUNT(*) FROM eo.responses",
+    };
+    assert_eq!(
+        count(&app, eo_left).await,
+        1,
+        "only the held candidate's monitoring answers remain"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM anonymised_facts WHERE outcome = 'rejected' AND stage_reached = 'interview' \
+                     AND source = 'job_board' AND rejection_reason = 'interview' AND applied_month = '2026-11'").await,
+        1
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM application_keys WHERE wrapped_key IS NULL").await,
+        1
+    );
+    let ledger = std::fs::read_dir(app.data_dir.join("erasure-ledger/erased")).unwrap().count();
+    assert_eq!(ledger, 1);
+    // The held candidate is untouched; the purged one is gone from every page.
+    assert_eq!(page(&app, &t.hr, &format!("/staff/candidates/{id}")).await.0, 404);
+    assert_eq!(page(&app, &t.hr, &format!("/staff/candidates/{keep}")).await.0, 200);
+    let (_, board) = page(&app, &t.hr, &format!("{}?ended=yes", t.board())).await;
+    assert!(board.contains("Philippa Stayward") && !board.contains(name));
+
+    // Released, the hold stops protecting; the next run purges the second candidate too.
+    let hold = {
+        let mut conn = app.db.acquire().await.unwrap();
+        let (h,): (Uuid,) = on_conn!(conn.conn(), c => sqlx::query_as("SELECT id FROM legal_holds").fetch_one(&mut *c).await).unwrap();
+        h
+    };
+    let to = post(&app, &t.hr, &format!("/staff/holds/{hold}/release"), &[]).await;
+    assert!(to.ends_with("?done=released#holds"), "{to}");
+    assert_eq!(purge_as_of(&app, "2027-11-24T00:00:00Z").await.applications, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM applications").await, 0);
+    assert_eq!(count(&app, eo_left).await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM anonymised_facts").await, 2);
+    assert_eq!(count(&app, "SELECT CAST(SUM(applications) AS BIGINT) FROM purge_runs").await, 2);
+    // Nothing is due now; a run does nothing and says so.
+    assert_eq!(purge_as_of(&app, "2027-11-24T00:00:00Z").await.applications, 0);
+}
+
+#[tokio::test]
+async fn purge_leaves_nothing_of_a_person_on_sqlite() {
+    purge_leaves_nothing_of_a_person(Kind::Sqlite).await;
+}
+
+#[tokio::test]
+async fn purge_leaves_nothing_of_a_person_on_postgres() {
+    purge_leaves_nothing_of_a_person(Kind::Postgres).await;
+}
+
+#[tokio::test]
+async fn in_progress_held_and_consented_applications_are_never_purged() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let t = Team::new(&app).await;
+    let running = t.apply("Running Person", "running@example.com").await;
+    let consented = t.apply("Consent Person", "consent@example.com").await;
+    let held = t.apply("Held Person", "held@example.com").await;
+    // The running candidate takes back the reserve-list consent the journey gave (it would
+    // keep them past the stalled date).
+    {
+        let mut tx = app.db.begin().await.unwrap();
+        server::db::applications::withdraw_consent(
+            tx.conn(),
+            running.parse().unwrap(),
+            "reserve_list",
+            "portal",
+            at("2026-11-23T10:00:00Z"),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    for id in [&consented, &held] {
+        let v = version(&app, &t.hm, id).await;
+        let to = post(
+            &app,
+            &t.hm,
+            &format!("/staff/candidates/{id}/reject"),
+            &[("version", &v), ("reason", "interview")],
+        )
+        .await;
+        assert!(to.ends_with("?done=rejected"), "{to}");
+    }
+    // The whole vacancy is held: nothing of it goes, however late.
+    let to =
+        post(&app, &t.hr, &format!("/staff/vacancies/{}/hold", t.vacancy), &[("hold_reason", "")])
+            .await;
+    assert!(to.ends_with("?error=hold_reason#holds"), "a hold needs a reason: {to}");
+    let to = post(
+        &app,
+        &t.hr,
+        &format!("/staff/vacancies/{}/hold", t.vacancy),
+        &[("hold_reason", "Group claim")],
+    )
+    .await;
+    assert!(to.ends_with("?done=held#holds"), "{to}");
+    assert_eq!(
+        post(&app, &t.hm, &format!("/staff/vacancies/{}/hold", t.vacancy), &[("hold_reason", "x")])
+            .await,
+        "status 403"
+    );
+    let (_, board) = page(&app, &t.hr, &t.board()).await;
+    assert!(board.contains("Group claim") && board.contains("A legal hold is in force"), "{board}");
+    assert_eq!(purge_as_of(&app, "2030-01-01T00:00:00Z").await.applications, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM applications WHERE retention_rule = 'legal_hold' AND retain_until IS NULL").await, 3);
+    let hold = {
+        let mut conn = app.db.acquire().await.unwrap();
+        let (h,): (Uuid,) = on_conn!(conn.conn(), c => sqlx::query_as("SELECT id FROM legal_holds").fetch_one(&mut *c).await).unwrap();
+        h
+    };
+    assert!(
+        post(&app, &t.hr, &format!("/staff/holds/{hold}/release"), &[])
+            .await
+            .ends_with("?done=released#holds")
+    );
+    assert_eq!(
+        post(&app, &t.hr, &format!("/staff/holds/{hold}/release"), &[]).await,
+        "status 404",
+        "released once"
+    );
+    // One candidate is held on their own.
+    assert!(
+        post(&app, &t.hr, &format!("/staff/candidates/{held}/hold"), &[("hold_reason", "Dispute")])
+            .await
+            .ends_with("?done=held")
+    );
+
+    // Six months and a day after the decision: the consented candidate is kept by consent,
+    // the held one by the hold, the running one because its vacancy closes on 31 December and
+    // a process without a decision only ends 90 days later.
+    assert_eq!(purge_as_of(&app, "2027-05-24T09:00:00Z").await.applications, 0);
+    // The applicant withdraws their reserve-list consent: it takes effect at once.
+    {
+        let mut tx = app.db.begin().await.unwrap();
+        server::db::applications::withdraw_consent(
+            tx.conn(),
+            consented.parse().unwrap(),
+            "reserve_list",
+            "portal",
+            at("2027-05-24T10:00:00Z"),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(purge_as_of(&app, "2027-05-24T11:00:00Z").await.applications, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM applications").await, 2);
+    // The process without a decision ends 90 days after closing; then six months run.
+    let plan = app.purger.plan(at("2027-09-29T00:00:00Z")).await.unwrap();
+    assert!(plan.due.is_empty(), "{:?}", plan.due);
+    let plan = app.purger.plan(at("2027-10-01T00:00:00Z")).await.unwrap();
+    assert_eq!(
+        plan.due.iter().map(|d| d.id.to_string()).collect::<Vec<_>>(),
+        vec![running.clone()]
+    );
+    assert_eq!(plan.due[0].retention_rule, "stalled");
+    assert_eq!(purge_as_of(&app, "2027-10-01T00:00:00Z").await.applications, 1);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM applications").await,
+        1,
+        "the held candidate stays"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM anonymised_facts WHERE outcome = 'no_decision'").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn abandoned_drafts_go_thirty_days_after_their_last_change() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let t = Team::new(&app).await;
+    let draft = super::applicant::Applicant::start(&app, t.vacancy).await;
+    draft.fill("Drafting Person", "drafting@example.com").await;
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM applications WHERE retention_rule = 'draft'").await,
+        1
+    );
+    assert_eq!(purge_as_of(&app, "2026-12-22T00:00:00Z").await.drafts, 0);
+    let counts = purge_as_of(&app, "2026-12-24T00:00:00Z").await;
+    assert_eq!((counts.drafts, counts.applications, counts.documents), (1, 0, 1));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM applications").await, 0);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM anonymised_facts").await,
+        0,
+        "a draft was never an application"
+    );
+    assert_eq!(objects_under(&app, &draft.id).await, 0);
+    // The applicant's resume link finds nothing.
+    let (status, _) = draft.page("check").await;
+    assert_ne!(status, 200);
+}
+
+/// Stops a purge at each step boundary in turn; the next run finishes, nothing is shown half
+/// purged meanwhile, and every count adds up.
+async fn interrupted_at_every_step(kind: Kind) {
+    let app = TestApp::spawn(kind).await;
+    let t = Team::new(&app).await;
+    let mut expected = 0;
+    for step in Step::ALL {
+        let a = t.apply("Stepping Person", &format!("step{expected}@example.com")).await;
+        let b = t.apply("Second Person", &format!("second{expected}@example.com")).await;
+        for id in [&a, &b] {
+            let v = version(&app, &t.hm, id).await;
+            assert!(
+                post(
+                    &app,
+                    &t.hm,
+                    &format!("/staff/candidates/{id}/reject"),
+                    &[("version", &v), ("reason", "interview")]
+                )
+                .await
+                .ends_with("?done=rejected")
+            );
+        }
+        let first: Uuid = a.parse().unwrap();
+        let stopping =
+            app.purger.clone().with_failpoint(Arc::new(move |s, id| s == step && id == first));
+        // As of after the consents end (the journey gives reserve-list consent).
+        let err = stopping.run(at("2028-01-01T00:00:00Z"), Trigger::Command).await.unwrap_err();
+        assert!(matches!(err, server::retention::PurgeError::Failpoint(s) if s == step), "{err}");
+        // Expire the dead run's lease, as time would.
+        on_conn!(app.db.acquire().await.unwrap().conn(), c => sqlx::query("UPDATE purge_lease SET holder = NULL, expires_at = NULL")
+            .execute(&mut *c).await.map(|r| r.rows_affected())).unwrap();
+        let shown = page(&app, &t.hr, &format!("/staff/candidates/{a}")).await.0;
+        let (_, board) = page(&app, &t.hr, &t.board()).await;
+        if step == Step::RowsDeleted {
+            assert_eq!(shown, 404);
+        } else {
+            assert_eq!(shown, 404, "{step:?}: a marked application is never shown");
+            assert!(!board.contains(&a), "{step:?}");
+        }
+        purge_as_of(&app, "2028-01-01T00:00:00Z").await;
+        expected += 2;
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM applications").await, 0, "{step:?}");
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM anonymised_facts").await,
+            expected,
+            "{step:?}: facts once each"
+        );
+        assert_eq!(
+            count(&app, "SELECT CAST(SUM(applications) AS BIGINT) FROM purge_runs").await,
+            expected,
+            "{step:?}: the log adds up"
+        );
+        assert_eq!(objects_under(&app, &a).await + objects_under(&app, &b).await, 0, "{step:?}");
+    }
+}
+
+#[tokio::test]
+async fn interrupted_purges_finish_on_sqlite() {
+    interrupted_at_every_step(Kind::Sqlite).await;
+}
+
+#[tokio::test]
+async fn interrupted_purges_finish_on_postgres() {
+    interrupted_at_every_step(Kind::Postgres).await;
+}
+
+#[tokio::test]
+async fn two_purgers_at_once_on_postgres_purge_each_application_once() {
+    let app = TestApp::spawn(Kind::Postgres).await;
+    let ids = super::purge_kill::seed_due(&app.db, &app.documents, 60).await;
+    let other = app.purger.clone();
+    let (a, b) = tokio::join!(
+        app.purger.run(at("2026-11-24T00:00:00Z"), Trigger::Schedule),
+        other.run(at("2026-11-24T00:00:00Z"), Trigger::Command)
+    );
+    let mut total = 0;
+    let mut busy = 0;
+    for outcome in [a.unwrap(), b.unwrap()] {
+        match outcome {
+            Outcome::Done { counts, .. } => total += counts.applications,
+            Outcome::Busy => busy += 1,
+        }
+    }
+    // Whether or not the second found the lease taken, each application went exactly once.
+    assert!(busy <= 1);
+    let done_later = purge_as_of(&app, "2026-11-24T00:00:00Z").await.applications;
+    assert_eq!(total + done_later, 60);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM applications").await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM anonymised_facts").await, 60);
+    assert_eq!(count(&app, "SELECT CAST(SUM(applications) AS BIGINT) FROM purge_runs").await, 60);
+    for id in ids {
+        assert_eq!(objects_under(&app, &id.to_string()).await, 0);
+    }
+    // With the lease held by someone else (a live instance), a run does nothing.
+    on_conn!(app.db.acquire().await.unwrap().conn(), c => sqlx::query(
+        "UPDATE purge_lease SET holder = $1, expires_at = $2").bind(Uuid::new_v4()).bind(at("2099-01-01T00:00:00Z"))
+        .execute(&mut *c).await.map(|r| r.rows_affected())).unwrap();
+    assert_eq!(
+        app.purger.run(at("2026-11-24T00:00:00Z"), Trigger::Command).await.unwrap(),
+        Outcome::Busy
+    );
+}
+
+#[tokio::test]
+async fn a_restored_backup_is_purged_again() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let ids = super::purge_kill::seed_due(&app.db, &app.documents, 5).await;
+    let file = app.db_url.trim_start_matches("sqlite://").to_owned();
+    let backup = format!("{file}.backup");
+    let checkpoint = |db: Database| async move {
+        on_conn!(db.acquire().await.unwrap().conn(), c => sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut *c).await.map(|r| r.rows_affected())).unwrap();
+    };
+    checkpoint(app.db.clone()).await;
+    std::fs::copy(&file, &backup).unwrap();
+    assert_eq!(purge_as_of(&app, "2026-11-24T00:00:00Z").await.applications, 5);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM applications").await, 0);
+
+    // Put the old file back (what a restore does), with the pool's connections closed first.
+    app.db.close().await;
+    std::fs::copy(&backup, &file).unwrap();
+    let _ = std::fs::remove_file(format!("{file}-wal"));
+    let _ = std::fs::remove_file(format!("{file}-shm"));
+    let db = Database::connect(&app.db_url, 2).await.unwrap();
+    let mut conn = db.acquire().await.unwrap();
+    let (back,): (i64,) = on_conn!(conn.conn(), c => sqlx::query_as("SELECT COUNT(*) FROM applications").fetch_one(&mut *c).await).unwrap();
+    drop(conn);
+    assert_eq!(back, 5, "the restore brought them back");
+    let purger = server::retention::Purger::new(
+        db.clone(),
+        app.documents.clone(),
+        Arc::new(server::monitoring::Pseudonymiser::new(&zeroize::Zeroizing::new([7; 32]))),
+        server::retention::ledger::Ledger::new(
+            server::documents::open_object_store(&format!(
+                "file://{}/erasure-ledger",
+                app.data_dir.display()
+            ))
+            .unwrap(),
+        ),
+        app.clock.clone(),
+    );
+    // Even as of long before their retention dates, the ledger says they were erased once.
+    let plan = purger.plan(at("2026-01-01T00:00:00Z")).await.unwrap();
+    assert_eq!(plan.restored, 5);
+    match purger.run(at("2026-01-01T00:00:00Z"), Trigger::Command).await.unwrap() {
+        Outcome::Done { counts, .. } => assert_eq!((counts.applications, counts.restored), (5, 5)),
+        Outcome::Busy => panic!("busy"),
+    }
+    let mut conn = db.acquire().await.unwrap();
+    let (left,): (i64,) = on_conn!(conn.conn(), c => sqlx::query_as("SELECT COUNT(*) FROM applications").fetch_one(&mut *c).await).unwrap();
+    let (facts,): (i64,) = on_conn!(conn.conn(), c => sqlx::query_as("SELECT COUNT(*) FROM anonymised_facts").fetch_one(&mut *c).await).unwrap();
+    assert_eq!((left, facts), (0, 5), "erased again; the restored copy gets its facts once");
+    for id in ids {
+        assert!(matches!(
+            server::db::keys::state(conn.conn(), id).await.unwrap(),
+            server::db::keys::KeyState::Destroyed
+        ));
+    }
+}
