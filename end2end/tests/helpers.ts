@@ -1,5 +1,5 @@
 // Shared checks for the browser tests.
-import { expect, type Page } from '@playwright/test';
+import { expect, request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -105,4 +105,63 @@ export async function mailTo(to: string, containing?: string): Promise<string> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no message to ${to} in ${outbox}`);
+}
+
+/** A small real PDF (one blank page). */
+export const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
+
+/** Posts a staff form as the signed-in page's browser does; returns where it redirected. */
+export async function postForm(page: Page, baseURL: string, path: string, form: Record<string, string>): Promise<string> {
+  const res = await page.request.post(path, { form, headers: { Origin: baseURL }, maxRedirects: 0 });
+  expect(res.status(), `${path}: ${await res.text()}`).toBe(303);
+  return res.headers()['location'];
+}
+
+/** One applicant sends a complete application through the journey's server functions; their
+ *  monitoring answers carry `marker`. No reserve-list consent. */
+export async function apply(baseURL: string, vacancy: string, name: string, email: string, marker: string) {
+  const api: APIRequestContext = await playwrightRequest.newContext({
+    baseURL,
+    extraHTTPHeaders: { Origin: baseURL, Accept: 'application/json' },
+  });
+  const started = await api.post('/api/apply-start', { form: { vacancy }, maxRedirects: 0 });
+  const id = started.headers()['location'].replace('/apply/', '').replace('/about-you', '');
+  const step = async (endpoint: string, form: Record<string, string>) => {
+    const res = await api.post(`/api/${endpoint}`, { form: { application: id, ...form }, maxRedirects: 0 });
+    expect(res.headers()['location'], `${endpoint}: ${await res.text()}`).toMatch(new RegExp(`^/apply/${id}/`));
+  };
+  await step('apply-about-you', { full_name: name, email, contact_method: 'email' });
+  const year = String(new Date().getFullYear() + 1);
+  await step('apply-eligibility', {
+    right_to_work: 'yes', notice_period: '1 month', start_day: '1', start_month: '2', start_year: year, salary: '30000',
+  });
+  const cv = await api.post('/api/apply-cv', {
+    multipart: {
+      application: id,
+      covering_statement: `Covering statement of ${name.split(' ')[0] === 'Imogen' ? 'the first' : 'the second'} applicant.`,
+      cv: { name: 'my-cv.pdf', mimeType: 'application/pdf', buffer: PDF },
+    },
+    maxRedirects: 0,
+  });
+  expect(cv.headers()['location'], await cv.text()).toContain('/person-specification');
+  await step('apply-answers', { 'answers[0]': 'I have led two audits.', 'answers[1]': 'I wrote the retention schedule.' });
+  await step('apply-source', { source: 'job_board' });
+  await step('apply-adjustments', { adjustments_needed: 'no' });
+  await step('apply-reserve-list', {});
+  await step('apply-monitoring', { ethnic_group: 'white', sex: 'prefer_not', age_band: '35_44' });
+  await step('apply-ethnicity', { ethnicity: 'white_other', ethnicity_other: marker });
+  await step('apply-submit', { declaration: 'yes' });
+  await api.dispose();
+}
+
+/** Runs `server purge --dry-run --as-of <day>` against the running server's data; its output. */
+export function purgeDryRun(day: string): string {
+  return execFileSync(path.join(targetDir, 'release/server'), ['purge', '--dry-run', '--as-of', day], {
+    cwd: root,
+    env: { ...process.env, SHORTLIST_DATA_DIR: path.join(root, 'end2end/.run/data'), SHORTLIST_LOG: 'warn' },
+    encoding: 'utf8',
+  });
 }

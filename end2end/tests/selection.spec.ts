@@ -3,59 +3,10 @@
 // candidates blind, rejects one with a reason (the letter lands in the outbox) and moves the
 // other to interview — and only then learns who that candidate is. With JavaScript on (every
 // page scanned by axe-core) and off.
-import { test, expect, request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
-import { createAdmin, expectAccessible, hydrated, mailTo, signIn, watchErrors } from './helpers';
+import { test, expect } from '@playwright/test';
+import { apply, createAdmin, expectAccessible, hydrated, mailTo, postForm, signIn, watchErrors } from './helpers';
 
 const MARKER = 'Selkie-EO-Marker-41';
-
-/** A small real PDF (one blank page). */
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
-    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
-);
-
-/** Posts a staff form as the signed-in page's browser does; returns where it redirected. */
-async function postForm(page: Page, baseURL: string, path: string, form: Record<string, string>): Promise<string> {
-  const res = await page.request.post(path, { form, headers: { Origin: baseURL }, maxRedirects: 0 });
-  expect(res.status(), `${path}: ${await res.text()}`).toBe(303);
-  return res.headers()['location'];
-}
-
-/** One applicant sends a complete application through the journey's server functions. */
-async function apply(baseURL: string, vacancy: string, name: string, email: string) {
-  const api: APIRequestContext = await playwrightRequest.newContext({
-    baseURL,
-    extraHTTPHeaders: { Origin: baseURL, Accept: 'application/json' },
-  });
-  const started = await api.post('/api/apply-start', { form: { vacancy }, maxRedirects: 0 });
-  const id = started.headers()['location'].replace('/apply/', '').replace('/about-you', '');
-  const step = async (endpoint: string, form: Record<string, string>) => {
-    const res = await api.post(`/api/${endpoint}`, { form: { application: id, ...form }, maxRedirects: 0 });
-    expect(res.headers()['location'], `${endpoint}: ${await res.text()}`).toMatch(new RegExp(`^/apply/${id}/`));
-  };
-  await step('apply-about-you', { full_name: name, email, contact_method: 'email' });
-  const year = String(new Date().getFullYear() + 1);
-  await step('apply-eligibility', {
-    right_to_work: 'yes', notice_period: '1 month', start_day: '1', start_month: '2', start_year: year, salary: '30000',
-  });
-  const cv = await api.post('/api/apply-cv', {
-    multipart: {
-      application: id,
-      covering_statement: `Covering statement of ${name.split(' ')[0] === 'Imogen' ? 'the first' : 'the second'} applicant.`,
-      cv: { name: 'my-cv.pdf', mimeType: 'application/pdf', buffer: PDF },
-    },
-    maxRedirects: 0,
-  });
-  expect(cv.headers()['location'], await cv.text()).toContain('/person-specification');
-  await step('apply-answers', { 'answers[0]': 'I have led two audits.', 'answers[1]': 'I wrote the retention schedule.' });
-  await step('apply-source', { source: 'job_board' });
-  await step('apply-adjustments', { adjustments_needed: 'no' });
-  await step('apply-reserve-list', {});
-  await step('apply-monitoring', { ethnic_group: 'white', sex: 'prefer_not', age_band: '35_44' });
-  await step('apply-ethnicity', { ethnicity: 'white_other', ethnicity_other: MARKER });
-  await step('apply-submit', { declaration: 'yes' });
-  await api.dispose();
-}
 
 for (const js of [true, false]) {
   test.describe(`selection with JavaScript ${js ? 'on' : 'off'}`, () => {
@@ -93,8 +44,8 @@ for (const js of [true, false]) {
 
       const first = { name: `Imogen Rejectable ${tag}`, email: `imogen-${tag}@example.com` };
       const second = { name: `Oscar Interviewee ${tag}`, email: `oscar-${tag}@example.com` };
-      await apply(baseURL!, vacancy, first.name, first.email);
-      await apply(baseURL!, vacancy, second.name, second.email);
+      await apply(baseURL!, vacancy, first.name, first.email, MARKER);
+      await apply(baseURL!, vacancy, second.name, second.email, MARKER);
 
       // The hiring manager sets a password from the invitation and signs in.
       const invitation = await mailTo(hmEmail);

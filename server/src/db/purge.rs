@@ -224,9 +224,11 @@ pub async fn erase_rows(mut conn: Conn<'_>, id: Uuid, pseudonym: &[u8]) -> Resul
     erased.rows += on_conn!(conn.reborrow(), c => sqlx::query(APPLICATION).bind(id)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     // Portal sign-in links and the mail that carried them are addressed to the person, not an
-    // application: they go once no other application of theirs remains.
+    // application: they go once no other sent application of theirs remains (the portal only
+    // ever serves sent ones; the condition also lets the partial email index answer).
     if let Some(email) = leaving.email.filter(|e| !e.is_empty()) {
-        const OTHERS: &str = "SELECT COUNT(*) FROM applications WHERE email = $1";
+        const OTHERS: &str =
+            "SELECT COUNT(*) FROM applications WHERE email = $1 AND status <> 'draft'";
         let (others,): (i64,) = on_conn!(conn.reborrow(), c => sqlx::query_as(OTHERS).bind(&email).fetch_one(&mut *c).await)?;
         if others == 0 {
             const PERSONAL: &[&str] = &[

@@ -221,6 +221,7 @@ fn the_board_filter_reads_its_query_and_ignores_nonsense() {
         scorers: 2,
         scored_by_me: false,
         restricted: false,
+        retention: None,
     };
     assert!(PipelineFilter::default().keeps(&row));
     assert!(!f.keeps(&row), "a score the viewer cannot see never passes a minimum");
@@ -244,6 +245,7 @@ fn the_board_shows_a_column_of_each_stage_and_one_stage_pages_through_all() {
             scorers: 1,
             scored_by_me: false,
             restricted: false,
+            retention: None,
         })
         .collect();
     let (board, pages) = PipelineFilter::default().cut(rows.clone());
