@@ -23,6 +23,11 @@ for (const js of [true, false]) {
       const tag = `${js ? 'js' : 'nojs'}${Date.now()}`;
       const email = `retention-admin-${tag}@example.org`;
       await signIn(hr, createAdmin(email, 'Pat Admin', baseURL!), email, js);
+      // A vacancy needs a hiring manager before it is published.
+      const account = await postForm(hr, baseURL!, '/staff/users/invite', {
+        email: `retention-hm-${tag}@example.org`, name: 'Morgan Manager', role: 'none',
+      });
+      const hmId = account.split('/').pop()!.split('?')[0];
       const year = String(new Date().getFullYear() + 1);
       const title = `Records officer ${tag}`;
       const created = await postForm(hr, baseURL!, '/staff/vacancies/new', {
@@ -32,6 +37,7 @@ for (const js of [true, false]) {
         job_family: '', location_tags: '', name_blind: 'yes', stage: 'interview',
         criterion_1_text: 'Experience of records', criterion_1_weight: '1', criterion_1_words: '250',
         criterion_2_text: 'Attention to detail', criterion_2_weight: '1', criterion_2_words: '250',
+        [`role_${hmId}`]: 'hiring_manager',
       });
       const vacancy = created.split('/').pop()!.split('?')[0];
       expect(await postForm(hr, baseURL!, `/staff/vacancies/${vacancy}/publish`, {})).toContain('done=published');
