@@ -166,3 +166,19 @@ fn due_is_from_the_instant_on_and_rules_round_trip() {
         assert!(!rule.words().is_empty());
     }
 }
+
+#[test]
+fn hr_reads_the_date_and_the_rule_in_one_line() {
+    // 28 February 2027: six months after 31 August 2026, the month's last day.
+    let r = retention(&facts(State::Unsuccessful { decided_at: at(2026, 8, 31) }), &P);
+    assert_eq!(
+        r.summary(),
+        "Kept until 28 February 2027 — Unsuccessful: kept for the period after the decision"
+    );
+    let held =
+        Facts { legal_hold: true, ..facts(State::Unsuccessful { decided_at: at(2026, 8, 31) }) };
+    assert_eq!(
+        retention(&held, &P).summary(),
+        "No deletion date yet — Legal hold: kept until the hold is released"
+    );
+}
