@@ -223,3 +223,67 @@ fn walk(dir: &Path) -> usize {
         })
         .unwrap_or(0)
 }
+
+/// `server purge` from the command line: a dry run lists what is due and why and changes
+/// nothing; a real run cannot look ahead; a malformed date is refused with the expected form.
+#[tokio::test]
+async fn the_purge_command_previews_refuses_bad_dates_and_purges() {
+    let dir = tempfile::tempdir().unwrap();
+    let documents_url = format!("file://{}", dir.path().join("documents").display());
+    let master = random_key();
+    let app = TestApp::spawn_with(
+        Kind::Sqlite,
+        &[("SHORTLIST_DOCUMENTS_URL", &documents_url), ("SHORTLIST_MASTER_KEY", &master)],
+    )
+    .await;
+    let ids = seed_due(&app.db, &app.documents, 3).await;
+    let env = [
+        ("DATABASE_URL", app.db_url.clone()),
+        ("SHORTLIST_DOCUMENTS_URL", documents_url),
+        ("SHORTLIST_MASTER_KEY", master),
+        ("SHORTLIST_COOKIE_SECRET", random_key()),
+        ("SHORTLIST_DATA_DIR", dir.path().display().to_string()),
+        ("SHORTLIST_LOG", "error".to_owned()),
+    ];
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_server"))
+            .arg("purge")
+            .args(args)
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    };
+    let remaining = || async {
+        let mut conn = app.db.acquire().await.unwrap();
+        let (n,): (i64,) = on_conn!(conn.conn(), c => sqlx::query_as("SELECT COUNT(*) FROM applications").fetch_one(&mut *c).await).unwrap();
+        n
+    };
+
+    let (ok, text) = run(&["--dry-run", "--as-of", "2026-06-30"]);
+    assert!(ok && text.contains("0 application(s) and draft(s) are due"), "{text}");
+    let (ok, text) = run(&["--dry-run", "--as-of", "2026-07-02"]);
+    assert!(ok && text.contains("3 application(s) and draft(s) are due"), "{text}");
+    for id in &ids {
+        assert!(text.contains(&id.to_string()), "{text}");
+    }
+    assert!(text.contains("Unsuccessful: kept for the period after the decision"), "{text}");
+    assert!(!text.contains("Seeded Person") && !text.contains("@example.com"), "no personal data: {text}");
+    assert_eq!(remaining().await, 3, "a dry run changes nothing");
+
+    let (ok, text) = run(&["--as-of", "2099-01-01"]);
+    assert!(!ok && text.contains("only a --dry-run can look ahead"), "{text}");
+    let (ok, text) = run(&["--dry-run", "--as-of", "2026-02-30"]);
+    assert!(!ok && text.contains("YYYY-MM-DD"), "{text}");
+    assert_eq!(remaining().await, 3);
+
+    let (ok, text) = run(&[]);
+    assert!(ok && text.contains("3 application(s), 0 draft(s), 3 document(s)"), "{text}");
+    assert_eq!(remaining().await, 0);
+}
