@@ -138,6 +138,19 @@ pub trait Vacancies: Send + Sync {
     ) -> Result<crate::domain::vacancy_edit::VacancyEditor, AppError>;
 }
 
+/// The retention overview for HR and auditors: counts, dates, candidate numbers and vacancy
+/// titles, never a name or an address.
+#[async_trait]
+pub trait RetentionOverviews: Send + Sync {
+    /// The purge log, what is due within the window after `now`, and the holds in force. The
+    /// caller has authorised `ViewRetention`; `may_open` says whether it may link candidates.
+    async fn overview(
+        &self,
+        now: DateTime<Utc>,
+        may_open: bool,
+    ) -> Result<crate::domain::retention::view::RetentionOverview, AppError>;
+}
+
 /// Selection, for staff: the pipeline board and the candidate page, each built for one
 /// [`crate::domain::selection::Viewer`] (the caller authorised `ViewCandidates` on the vacancy
 /// the candidate belongs to, as stored — see [`Selection::vacancy_of`]). What the viewer may
@@ -337,6 +350,8 @@ pub struct Services {
     pub portal: Arc<dyn Portal>,
     /// Selection: the pipeline board and candidate pages.
     pub selection: Arc<dyn Selection>,
+    /// The retention overview (purge log, what is due, holds in force).
+    pub retention: Arc<dyn RetentionOverviews>,
     /// The clock every rule reads.
     pub clock: Arc<dyn Clock>,
     /// Whether cookies must be `Secure` (Shortlist is reached over TLS).

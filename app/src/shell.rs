@@ -11,6 +11,7 @@ use crate::pages::{
     not_found::NotFound,
     pipeline::PipelineBoardPage,
     portal::{ContactPage, PortalPage, PortalSignInPage, WithdrawPage},
+    retention::RetentionPage,
     settings::{PrivacyNoticePage, RejectionSettingsPage},
     staff::{SetPasswordPage, SignInPage, StaffHomePage},
     two_factor::{SignInCodePage, TwoFactorPage},
@@ -131,6 +132,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("staff"), StaticSegment("audit"))
                             view=AuditPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("retention"))
+                            view=RetentionPage
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -82,6 +82,17 @@ for (const js of [true, false]) {
       await expect(hr.getByText(/Released by Pat Admin on/)).toBeVisible();
       expect(purgeDryRun(monthsAhead(7))).toContain(id);
       if (js) await expectAccessible(hr);
+
+      // The overview: from the staff home, what is due soon, the holds in force, the purge log.
+      await hr.goto('/staff');
+      await hr.getByRole('link', { name: 'Retention and purges' }).click();
+      await expect(hr.getByRole('heading', { level: 1 })).toHaveText('Retention and purges');
+      await expect(hr.getByRole('heading', { name: /^Due for deletion in the next 30 days/ })).toBeVisible();
+      await expect(hr.getByRole('heading', { name: 'Purge log' })).toBeVisible();
+      if (js) {
+        await hydrated(hr);
+        await expectAccessible(hr);
+      }
       expect(errors).toEqual([]);
     });
   });

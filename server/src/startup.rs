@@ -132,6 +132,7 @@ impl Application {
             applying: Arc::new(applying.clone()),
             portal: Arc::new(portal.clone()),
             selection: Arc::new(crate::selection::StoreSelectionView::new(db.clone())),
+            retention: Arc::new(crate::retention::StoreRetentionOverviews::new(db.clone())),
             clock,
             organisation_name: Arc::from(config.organisation_name.as_str()),
             secure_cookies: config.behind_tls(),

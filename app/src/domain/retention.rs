@@ -262,5 +262,7 @@ pub fn retention(facts: &Facts, periods: &Periods) -> Retention {
     }
 }
 
+pub mod view;
+
 #[cfg(test)]
 mod tests;

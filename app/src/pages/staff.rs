@@ -23,6 +23,8 @@ pub struct StaffHomeData {
     pub reach: String,
     /// Whether they may read the audit log (HR administrators and auditors).
     pub audit_log: bool,
+    /// May read the retention overview.
+    pub retention: bool,
     /// Whether they may manage staff accounts (HR administrators).
     pub manage_staff: bool,
     /// Whether they may change organisation settings (HR administrators).
@@ -57,6 +59,7 @@ pub async fn staff_home() -> Result<StaffHomeData, AppError> {
         role: role_words(me.org_role).to_owned(),
         reach,
         audit_log: authorise(&actor, Action::ViewAuditLog).is_ok(),
+        retention: authorise(&actor, Action::ViewRetention).is_ok(),
         manage_staff: authorise(&actor, Action::ManageStaff).is_ok(),
         manage_settings: authorise(&actor, Action::ManageSettings).is_ok(),
     })
@@ -87,6 +90,9 @@ pub fn StaffHomePage() -> impl IntoView {
                             })}
                             {me.audit_log.then(|| view! {
                                 <li><a class="link" href="/staff/audit">"Audit log"</a></li>
+                            })}
+                            {me.retention.then(|| view! {
+                                <li><a class="link" href="/staff/retention">"Retention and purges"</a></li>
                             })}
                             <li><a class="link" href="/staff/two-factor">"Two-factor authentication"</a></li>
                         </ul>

@@ -357,3 +357,38 @@ pub async fn release_lease(conn: Conn<'_>, holder: Uuid) -> Result<(), DbError> 
     on_conn!(conn, c => sqlx::query(SQL).bind(holder).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// An application due soon, as the retention overview lists it (no personal data).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[expect(missing_docs, reason = "the columns are documented in the migrations")]
+pub struct DueSoon {
+    pub id: Uuid,
+    pub vacancy_id: Uuid,
+    pub vacancy_title: String,
+    pub status: String,
+    pub candidate_number: Option<i32>,
+    pub retain_until: DateTime<Utc>,
+    pub retention_rule: String,
+}
+
+/// Up to `limit` applications due by `until`, soonest first, and how many there are in all
+/// (the `applications_due` index serves both).
+///
+/// # Errors
+/// Database failure.
+pub async fn due_soon(
+    mut conn: Conn<'_>,
+    until: DateTime<Utc>,
+    limit: i64,
+) -> Result<(Vec<DueSoon>, i64), DbError> {
+    const LIST: &str = "SELECT a.id, a.vacancy_id, v.title AS vacancy_title, a.status, a.candidate_number, \
+        a.retain_until, a.retention_rule FROM applications a JOIN vacancies v ON v.id = a.vacancy_id \
+        WHERE a.retain_until IS NOT NULL AND a.retain_until <= $1 AND a.purging_at IS NULL \
+        ORDER BY a.retain_until, a.id LIMIT $2";
+    const COUNT: &str = "SELECT COUNT(*) FROM applications \
+        WHERE retain_until IS NOT NULL AND retain_until <= $1 AND purging_at IS NULL";
+    let rows = on_conn!(conn.reborrow(), c => sqlx::query_as(LIST).bind(until).bind(limit).fetch_all(&mut *c).await)?;
+    let (total,): (i64,) =
+        on_conn!(conn, c => sqlx::query_as(COUNT).bind(until).fetch_one(&mut *c).await)?;
+    Ok((rows, total))
+}

@@ -259,3 +259,30 @@ pub async fn release_hold(
     refresh(conn, scope).await?;
     Ok(Some(scope))
 }
+
+/// A hold in force with what it covers, for the retention overview.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[expect(missing_docs, reason = "the columns are documented in the migrations")]
+pub struct HoldInForce {
+    pub application_id: Option<Uuid>,
+    pub candidate_number: Option<i32>,
+    pub vacancy_id: Uuid,
+    pub vacancy_title: String,
+    pub reason: String,
+    pub placed_by: Option<String>,
+    pub placed_at: DateTime<Utc>,
+}
+
+/// Every hold in force, newest first.
+///
+/// # Errors
+/// Database failure.
+pub async fn holds_in_force(conn: Conn<'_>) -> Result<Vec<HoldInForce>, DbError> {
+    const SQL: &str = "SELECT h.application_id, a.candidate_number, v.id AS vacancy_id, \
+        v.title AS vacancy_title, h.reason, p.display_name AS placed_by, h.placed_at \
+        FROM legal_holds h LEFT JOIN live_applications a ON a.id = h.application_id \
+        JOIN vacancies v ON v.id = COALESCE(h.vacancy_id, a.vacancy_id) \
+        LEFT JOIN staff_users p ON p.id = h.placed_by \
+        WHERE h.released_at IS NULL ORDER BY h.placed_at DESC, h.id";
+    Ok(on_conn!(conn, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?)
+}

@@ -20,6 +20,9 @@
 //! data: the log carries counts and ids only.
 
 pub mod ledger;
+mod view;
+
+pub use view::StoreRetentionOverviews;
 
 use crate::{
     db::{self, Database, DbError, purge::Counts, retention::Scope},

@@ -115,6 +115,9 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
         ("POST", "/staff/candidates/{c}/reveal", "reveal_reason=".into(), "sYYFFFN"),
         ("POST", "/staff/candidates/not-an-id/move", "stage=".into(), "sNNNNNN"),
         ("POST", "/staff/vacancies/{v}/reject", "reason=".into(), "sYYFYFN"),
+        // The retention overview: HR and auditors.
+        ("POST", "/api/staff-retention", String::new(), "sYYYFFF"),
+        ("GET", "/staff/retention", String::new(), "sYYYFFF"),
         // Legal holds: HR only (auditors read retention, they do not change it).
         ("POST", "/staff/candidates/{c}/hold", "hold_reason=".into(), "sYYFFFF"),
         ("POST", "/staff/candidates/not-an-id/hold", "hold_reason=x".into(), "sNNNNNN"),

@@ -274,7 +274,10 @@ async fn the_purge_command_previews_refuses_bad_dates_and_purges() {
         assert!(text.contains(&id.to_string()), "{text}");
     }
     assert!(text.contains("Unsuccessful: kept for the period after the decision"), "{text}");
-    assert!(!text.contains("Seeded Person") && !text.contains("@example.com"), "no personal data: {text}");
+    assert!(
+        !text.contains("Seeded Person") && !text.contains("@example.com"),
+        "no personal data: {text}"
+    );
     assert_eq!(remaining().await, 3, "a dry run changes nothing");
 
     let (ok, text) = run(&["--as-of", "2099-01-01"]);

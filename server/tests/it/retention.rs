@@ -567,3 +567,98 @@ async fn a_restored_backup_is_purged_again() {
         ));
     }
 }
+
+#[tokio::test]
+async fn hr_and_auditors_read_the_purge_log_what_is_due_and_the_holds() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let t = Team::new(&app).await;
+    let (name, email) = ("Dueful Person", "dueful@example.com");
+    let id = t.apply(name, email).await;
+    let held = t.apply("Holdable Person", "holdable@example.com").await;
+    // No reserve-list consent, rejected now: due in six months.
+    {
+        let mut tx = app.db.begin().await.unwrap();
+        server::db::applications::withdraw_consent(
+            tx.conn(),
+            id.parse().unwrap(),
+            "reserve_list",
+            "portal",
+            at("2026-11-23T09:30:00Z"),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let v = version(&app, &t.hm, &id).await;
+    assert!(
+        post(
+            &app,
+            &t.hm,
+            &format!("/staff/candidates/{id}/reject"),
+            &[("version", &v), ("reason", "interview")]
+        )
+        .await
+        .ends_with("?done=rejected")
+    );
+    assert!(
+        post(
+            &app,
+            &t.hr,
+            &format!("/staff/candidates/{held}/hold"),
+            &[("hold_reason", "Dispute <i>42</i>")]
+        )
+        .await
+        .ends_with("?done=held")
+    );
+
+    let (status, html) = page(&app, &t.hr, "/staff/retention").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Due for deletion in the next 30 days (0)")
+            && html.contains("No purge has run yet"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Dispute &lt;i&gt;42&lt;/i&gt;")
+            && html.contains(&format!("/staff/candidates/{held}")),
+        "{html}"
+    );
+    assert!(!html.contains("Holdable Person") && !html.contains(name), "no names on the overview");
+
+    // A month before the date it is listed; after the purge the log says what went.
+    app.clock.set("2027-05-01T09:00:00Z");
+    let hr =
+        super::selection::person(&app, "hr2@example.org", Some(app::domain::access::OrgRole::Hr))
+            .await;
+    let (_, html) = page(&app, &hr, "/staff/retention").await;
+    assert!(
+        html.contains("Due for deletion in the next 30 days (1)") && html.contains("Candidate 1"),
+        "{html}"
+    );
+    assert!(
+        html.contains("23 May 2027")
+            && html.contains("Unsuccessful: kept for the period after the decision"),
+        "{html}"
+    );
+    purge_as_of(&app, "2027-05-24T00:00:00Z").await;
+    let (_, html) = page(&app, &hr, "/staff/retention").await;
+    assert!(
+        html.contains("Command line") && html.contains("Due for deletion in the next 30 days (0)"),
+        "{html}"
+    );
+    // The auditor reads it too, without links to candidates.
+    let auditor = super::selection::person(
+        &app,
+        "auditor2@example.org",
+        Some(app::domain::access::OrgRole::Auditor),
+    )
+    .await;
+    let (status, html) = page(&app, &auditor, "/staff/retention").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Dispute &lt;i&gt;42&lt;/i&gt;") && !html.contains("/staff/candidates/"),
+        "{html}"
+    );
+    let selector = super::selection::person(&app, "selector2@example.org", None).await;
+    assert_eq!(page(&app, &selector, "/staff/retention").await.0, 403);
+}
