@@ -329,6 +329,18 @@ pub async fn runs(conn: Conn<'_>, limit: i64) -> Result<Vec<Run>, DbError> {
     Ok(on_conn!(conn, c => sqlx::query_as(SQL).bind(limit).fetch_all(&mut *c).await)?)
 }
 
+/// The newest purge run that finished, if any.
+///
+/// # Errors
+/// Database failure.
+pub async fn last_finished_run(conn: Conn<'_>) -> Result<Option<Uuid>, DbError> {
+    const SQL: &str = "SELECT id FROM purge_runs WHERE finished_at IS NOT NULL \
+                       ORDER BY finished_at DESC, id LIMIT 1";
+    let row: Option<(Uuid,)> =
+        on_conn!(conn, c => sqlx::query_as(SQL).fetch_optional(&mut *c).await)?;
+    Ok(row.map(|(id,)| id))
+}
+
 /// Takes (or renews, for the same holder) the purge lease until `until`; false while another
 /// holder's lease has not expired at `now`.
 ///

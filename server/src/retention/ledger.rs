@@ -4,7 +4,12 @@
 //! their documents). The ledger is how the next purge run finds and erases them again, so it
 //! must not be restored with them: it lives in its own store (`SHORTLIST_ERASURE_LEDGER_URL`),
 //! one empty object per id, written before any row is deleted. An id says nothing about the
-//! person; the ledger holds nothing else.
+//! person; the ledger holds nothing else but the id of the last purge run that finished.
+//!
+//! Reading every id is the costly part, so a run does it only when the database may have been
+//! restored: each finished run writes its id to `last-run` here and to `purge_runs` there; when
+//! the database's newest finished run is not the ledger's, the database is older than the
+//! ledger (a restore, or a run that died before finishing) and every id is checked.
 
 use futures::StreamExt as _;
 use object_store::{ObjectStore, ObjectStoreExt as _, PutPayload, path::Path as ObjectPath};
@@ -12,6 +17,7 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 const PREFIX: &str = "erased";
+const LAST_RUN: &str = "last-run";
 
 /// The erasure ledger.
 #[derive(Clone)]
@@ -39,6 +45,31 @@ impl Ledger {
     pub async fn record(&self, id: Uuid) -> Result<(), object_store::Error> {
         let path = ObjectPath::from(format!("{PREFIX}/{id}"));
         self.store.put(&path, PutPayload::new()).await.map(|_| ())
+    }
+
+    /// Records the purge run that just finished.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub async fn record_run(&self, run: Uuid) -> Result<(), object_store::Error> {
+        let payload = PutPayload::from(run.to_string().into_bytes());
+        self.store.put(&ObjectPath::from(LAST_RUN), payload).await.map(|_| ())
+    }
+
+    /// The last purge run that finished, as the ledger knows it (`None` before the first, or if
+    /// the marker is unreadable — which makes the caller check every id: the safe reading).
+    ///
+    /// # Errors
+    /// Storage failure other than a missing marker.
+    pub async fn last_run(&self) -> Result<Option<Uuid>, object_store::Error> {
+        match self.store.get(&ObjectPath::from(LAST_RUN)).await {
+            Ok(found) => {
+                let bytes = found.bytes().await?;
+                Ok(std::str::from_utf8(&bytes).ok().and_then(|t| Uuid::parse_str(t.trim()).ok()))
+            }
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Every id recorded (objects whose names are not ids are ignored).

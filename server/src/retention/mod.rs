@@ -190,10 +190,16 @@ impl Purger {
         Ok(Plan { due, interrupted, restored })
     }
 
-    /// Ledger entries present in the database again.
+    /// Ledger entries present in the database again. Only when the database's newest finished
+    /// run is not the ledger's (see [`ledger`]); otherwise nothing can have come back.
     async fn restored(&self) -> Result<Vec<Uuid>, PurgeError> {
-        let listed = self.ledger.ids().await?;
         let mut conn = self.db.acquire().await?;
+        let ours = db::purge::last_finished_run(conn.conn()).await?;
+        let theirs = self.ledger.last_run().await?;
+        if ours.is_some() && ours == theirs {
+            return Ok(Vec::new());
+        }
+        let listed = self.ledger.ids().await?;
         let mut back = Vec::new();
         for chunk in listed.chunks(500) {
             back.extend(db::purge::present(conn.conn(), chunk).await?);
@@ -292,6 +298,11 @@ impl Purger {
         let counts = {
             let mut conn = self.db.acquire().await?;
             db::purge::finish_run(conn.conn(), run, self.clock.now()).await?;
+            drop(conn);
+            // After the database says so: a crash between the two leaves them different, which
+            // only makes the next run check the whole ledger.
+            self.ledger.record_run(run).await?;
+            let mut conn = self.db.acquire().await?;
             db::purge::runs(conn.conn(), 50)
                 .await?
                 .into_iter()
