@@ -54,6 +54,20 @@ fn form_key(id: Option<VacancyId>) -> String {
     id.map_or_else(|| "vacancy:new".to_owned(), |id| format!("vacancy:{id}"))
 }
 
+/// An audit entry for `action` by `cx.by` on a vacancy (ids only).
+pub(crate) fn vacancy_entry(cx: &Context, action: &'static str, vacancy: VacancyId) -> AuditEntry {
+    AuditEntry {
+        at: cx.now,
+        actor: Some(cx.by),
+        action,
+        object_type: Some("vacancy"),
+        object_id: Some(vacancy.as_uuid()),
+        vacancy: Some(vacancy),
+        client_addr: Some(cx.client.clone()),
+        outcome: Outcome::Ok,
+    }
+}
+
 /// The vacancy use cases.
 #[derive(Debug, Clone)]
 pub struct VacancyAdmin {
@@ -67,19 +81,6 @@ impl VacancyAdmin {
     #[must_use]
     pub const fn new(db: Database, outbox: Outbox, public_url: url::Url) -> Self {
         Self { db, outbox, public_url }
-    }
-
-    fn entry(cx: &Context, action: &'static str, vacancy: VacancyId) -> AuditEntry {
-        AuditEntry {
-            at: cx.now,
-            actor: Some(cx.by),
-            action,
-            object_type: Some("vacancy"),
-            object_id: Some(vacancy.as_uuid()),
-            vacancy: Some(vacancy),
-            client_addr: Some(cx.client.clone()),
-            outcome: Outcome::Ok,
-        }
     }
 
     /// Saves the editor's form: creates a draft (`id` = `None`) or updates vacancy `id`. A
@@ -120,13 +121,13 @@ impl VacancyAdmin {
         let vacancy = match id {
             Some(id) => {
                 db::vacancies::update(tx.conn(), id, &spec, !locked, cx.now).await?;
-                db::audit::append(tx.conn(), &Self::entry(cx, "vacancy.update", id)).await?;
+                db::audit::append(tx.conn(), &vacancy_entry(cx, "vacancy.update", id)).await?;
                 id
             }
             None => {
                 let id = VacancyId::from_uuid(Uuid::new_v4());
                 db::vacancies::create(tx.conn(), id, &spec, cx.now).await?;
-                db::audit::append(tx.conn(), &Self::entry(cx, "vacancy.create", id)).await?;
+                db::audit::append(tx.conn(), &vacancy_entry(cx, "vacancy.create", id)).await?;
                 id
             }
         };
@@ -183,7 +184,7 @@ impl VacancyAdmin {
         {
             return Ok(Err(Refusal::WrongState));
         }
-        db::audit::append(tx.conn(), &Self::entry(cx, "vacancy.publish", id)).await?;
+        db::audit::append(tx.conn(), &vacancy_entry(cx, "vacancy.publish", id)).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -211,7 +212,7 @@ impl VacancyAdmin {
             cx.now,
         )
         .await?;
-        db::audit::append(tx.conn(), &Self::entry(cx, "vacancy.close", id)).await?;
+        db::audit::append(tx.conn(), &vacancy_entry(cx, "vacancy.close", id)).await?;
         if let Some(v) = db::vacancies::unannounced(tx.conn(), id, cx.now).await? {
             self.announce(&mut tx, &v, cx.now).await?;
         }

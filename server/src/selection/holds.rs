@@ -7,12 +7,9 @@
 //! claim can arrive at any time; it changes nothing about the candidate but how long it is kept.
 
 use super::{Answer, StoreSelection, entry, required};
-use crate::db::{
-    self,
-    audit::{AuditEntry, Outcome},
-    retention::Scope,
-};
+use crate::db::{self, retention::Scope};
 use crate::staff_admin::Context;
+use crate::vacancy_admin::vacancy_entry;
 use app::domain::{ApplicationId, VacancyId, selection::MAX_REASON};
 
 /// What the form says when the reason is missing or too long.
@@ -141,18 +138,5 @@ impl StoreSelection {
         db::audit::append(tx.conn(), &audit).await?;
         tx.commit().await?;
         Ok(true)
-    }
-}
-
-fn vacancy_entry(cx: &Context, action: &'static str, vacancy: VacancyId) -> AuditEntry {
-    AuditEntry {
-        at: cx.now,
-        actor: Some(cx.by),
-        action,
-        object_type: Some("vacancy"),
-        object_id: Some(vacancy.as_uuid()),
-        vacancy: Some(vacancy),
-        client_addr: Some(cx.client.clone()),
-        outcome: Outcome::Ok,
     }
 }
