@@ -350,6 +350,19 @@ async fn in_progress_held_and_consented_applications_are_never_purged() {
             .await
             .ends_with("?done=held")
     );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'legal_hold.place' AND outcome = 'ok'"
+        )
+        .await,
+        2,
+        "placing is audited (the refused empty reason is not a hold)"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'legal_hold.release'").await,
+        1
+    );
 
     // Six months and a day after the decision: the consented candidate is kept by consent,
     // the held one by the hold, the running one because its vacancy closes on 31 December and
