@@ -12,6 +12,7 @@ pub mod monitoring;
 pub mod password;
 pub mod portal;
 pub mod retention;
+pub mod rights;
 pub mod selection;
 pub mod staff;
 pub mod time;
