@@ -149,6 +149,10 @@ pub trait RetentionOverviews: Send + Sync {
         now: DateTime<Utc>,
         may_open: bool,
     ) -> Result<crate::domain::retention::view::RetentionOverview, AppError>;
+
+    /// The retention schedule for the configured periods (the caller has authorised
+    /// `ViewRetention`).
+    fn schedule(&self) -> Vec<crate::domain::retention::schedule::ScheduleRow>;
 }
 
 /// Selection, for staff: the pipeline board and the candidate page, each built for one

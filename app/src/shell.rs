@@ -11,7 +11,7 @@ use crate::pages::{
     not_found::NotFound,
     pipeline::PipelineBoardPage,
     portal::{ContactPage, PortalPage, PortalSignInPage, WithdrawPage},
-    retention::RetentionPage,
+    retention::{RetentionPage, RetentionSchedulePage},
     settings::{PrivacyNoticePage, RejectionSettingsPage},
     staff::{SetPasswordPage, SignInPage, StaffHomePage},
     two_factor::{SignInCodePage, TwoFactorPage},
@@ -137,6 +137,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("staff"), StaticSegment("retention"))
                             view=RetentionPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("retention"), StaticSegment("schedule"))
+                            view=RetentionSchedulePage
                             ssr=SsrMode::Async
                         />
                         <Route

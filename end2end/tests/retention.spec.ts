@@ -89,6 +89,20 @@ for (const js of [true, false]) {
       await expect(hr.getByRole('heading', { level: 1 })).toHaveText('Retention and purges');
       await expect(hr.getByRole('heading', { name: /^Due for deletion in the next 30 days/ })).toBeVisible();
       await expect(hr.getByRole('heading', { name: 'Purge log' })).toBeVisible();
+      await expect(hr.getByRole('heading', { name: 'Applications by rule' })).toBeVisible();
+      // Six months (the default) is shorter than the longest wait for a tribunal claim.
+      await expect(hr.locator('#claim-warning')).toContainText('employment-tribunal claim');
+      if (js) {
+        await hydrated(hr);
+        await expectAccessible(hr);
+      }
+      // The schedule HR publishes, generated from the settings, with its CSV.
+      await hr.getByRole('link', { name: 'The retention schedule' }).click();
+      await expect(hr.getByRole('heading', { level: 1 })).toHaveText('Retention schedule');
+      await expect(hr.getByRole('rowheader', { name: 'Applications', exact: true })).toBeVisible();
+      const csv = await hr.request.get('/staff/retention/schedule.csv');
+      expect(csv.status()).toBe(200);
+      expect(await csv.text()).toContain('"Equal-opportunities monitoring"');
       if (js) {
         await hydrated(hr);
         await expectAccessible(hr);

@@ -74,7 +74,9 @@ CREATE TABLE purge_runs (
     drafts             INTEGER NOT NULL DEFAULT 0,
     documents          INTEGER NOT NULL DEFAULT 0,
     rows_deleted       INTEGER NOT NULL DEFAULT 0,
-    restored_repurged  INTEGER NOT NULL DEFAULT 0
+    restored_repurged  INTEGER NOT NULL DEFAULT 0,
+    -- Why a run stopped early (a table, a step or a storage error; never a row's values).
+    failure            TEXT CHECK (length(failure) <= 300)
 );
 CREATE INDEX purge_runs_started ON purge_runs (started_at);
 

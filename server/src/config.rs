@@ -152,6 +152,9 @@ struct Raw {
     stalled_process_days: Option<u32>,
     purge_every_minutes: Option<u32>,
     erasure_ledger_url: Option<String>,
+    claim_window_months: Option<u32>,
+    conciliation_weeks: Option<u32>,
+    claim_extension_months: Option<u32>,
 }
 
 /// Example values that ship in `.env.example`; production refuses them.
@@ -266,6 +269,9 @@ impl Config {
                 draft_days: raw.draft_retention_days,
                 stalled_days: raw.stalled_process_days,
                 purge_every_minutes: raw.purge_every_minutes,
+                claim_months: raw.claim_window_months,
+                conciliation_weeks: raw.conciliation_weeks,
+                claim_extension_months: raw.claim_extension_months,
             },
             raw.erasure_ledger_url,
             &documents_url,
@@ -360,6 +366,9 @@ impl Raw {
             ("SHORTLIST_DRAFT_RETENTION_DAYS", &mut self.draft_retention_days),
             ("SHORTLIST_STALLED_PROCESS_DAYS", &mut self.stalled_process_days),
             ("SHORTLIST_PURGE_EVERY_MINUTES", &mut self.purge_every_minutes),
+            ("SHORTLIST_CLAIM_WINDOW_MONTHS", &mut self.claim_window_months),
+            ("SHORTLIST_CONCILIATION_WEEKS", &mut self.conciliation_weeks),
+            ("SHORTLIST_CLAIM_EXTENSION_MONTHS", &mut self.claim_extension_months),
         ] {
             if let Some(v) = get(key) {
                 *slot = Some(

@@ -132,7 +132,12 @@ impl Application {
             applying: Arc::new(applying.clone()),
             portal: Arc::new(portal.clone()),
             selection: Arc::new(crate::selection::StoreSelectionView::new(db.clone())),
-            retention: Arc::new(crate::retention::StoreRetentionOverviews::new(db.clone())),
+            retention: Arc::new(crate::retention::StoreRetentionOverviews::new(
+                db.clone(),
+                config.retention.periods,
+                config.retention.claim_window,
+                config.applying.reserve_list_months,
+            )),
             clock,
             organisation_name: Arc::from(config.organisation_name.as_str()),
             secure_cookies: config.behind_tls(),

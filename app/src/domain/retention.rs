@@ -34,6 +34,52 @@ impl Default for Periods {
     }
 }
 
+/// How long after a decision an employment-tribunal claim about it may still arrive: the
+/// claim period (3 months less a day), early conciliation that pauses it (up to 12 weeks), and
+/// the month added after conciliation ends. Configurable, because the law changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimWindow {
+    /// The claim period, in months (less a day).
+    pub months: u32,
+    /// The longest early conciliation, in weeks.
+    pub conciliation_weeks: u32,
+    /// What is added after conciliation ends, in months.
+    pub extension_months: u32,
+}
+
+impl Default for ClaimWindow {
+    fn default() -> Self {
+        Self { months: 3, conciliation_weeks: 12, extension_months: 1 }
+    }
+}
+
+impl ClaimWindow {
+    /// The last instant a claim about a decision made at `decided` may arrive.
+    #[must_use]
+    pub fn latest_claim(&self, decided: DateTime<Utc>) -> DateTime<Utc> {
+        let weeks = i64::from(self.conciliation_weeks) * 7;
+        months_after(decided, self.months + self.extension_months)
+            .checked_add_signed(Duration::days(weeks - 1))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+
+    /// Whether the unsuccessful period can end before a claim may still arrive, for a
+    /// decision on any day of the year (month lengths differ): HR is warned when it can.
+    #[must_use]
+    pub fn outlasts(&self, periods: &Periods) -> bool {
+        let start = DateTime::<Utc>::from_naive_utc_and_offset(
+            chrono::NaiveDate::from_ymd_opt(2027, 1, 1)
+                .and_then(|d| d.and_hms_opt(12, 0, 0))
+                .unwrap_or_default(),
+            Utc,
+        );
+        (0..366).any(|day| {
+            let decided = start + Duration::days(day);
+            months_after(decided, periods.unsuccessful_months) < self.latest_claim(decided)
+        })
+    }
+}
+
 /// Where an application is, as far as retention cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum State {
@@ -262,6 +308,7 @@ pub fn retention(facts: &Facts, periods: &Periods) -> Retention {
     }
 }
 
+pub mod schedule;
 pub mod view;
 
 #[cfg(test)]

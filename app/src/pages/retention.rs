@@ -49,7 +49,31 @@ fn Overview(overview: RetentionOverview) -> impl IntoView {
     view! {
         <a class="back-link" href="/staff">"Back to your staff home"</a>
         <h1 class="heading-xl">"Retention and purges"</h1>
-        <p class="body">"Unsuccessful candidates’ data is deleted six months after the decision (longer only with their reserve-list consent), drafts 30 days after their last change. Nothing on legal hold or still in progress is deleted. Each candidate page shows its date and the rule that set it."</p>
+        {overview.claim_warning.clone().map(|text| view! {
+            <div class="warning-text" id="claim-warning">
+                <span class="warning-text__icon" aria-hidden="true">"!"</span>
+                <strong class="warning-text__text"><span class="visually-hidden">"Warning: "</span>{text}</strong>
+            </div>
+        })}
+        <p class="body">"Unsuccessful candidates’ data is deleted after the configured period from the decision (longer only with their reserve-list consent), drafts after a period without changes. Nothing on legal hold or still in progress is deleted. Each candidate page shows its date and the rule that set it. "
+            <a class="link" href="/staff/retention/schedule">"The retention schedule"</a>" lists every kind of data and how long it is kept."</p>
+
+        <h2 class="heading-l">"Applications by rule"</h2>
+        {if overview.by_rule.is_empty() {
+            view! { <p class="body">"No applications are stored."</p> }.into_any()
+        } else {
+            view! {
+                <table class="table">
+                    <caption class="visually-hidden">"How many applications each retention rule covers"</caption>
+                    <thead><tr><th scope="col">"Rule"</th><th scope="col" class="table__header--numeric">"Applications"</th></tr></thead>
+                    <tbody>
+                        {overview.by_rule.clone().into_iter().map(|(rule, n)| view! {
+                            <tr><td>{rule}</td><td class="table__cell--numeric">{n}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
 
         <h2 class="heading-l">{due_heading}</h2>
         {if overview.due.is_empty() {
@@ -113,7 +137,7 @@ fn Overview(overview: RetentionOverview) -> impl IntoView {
                         <th scope="col" class="table__header--numeric">"Documents"</th>
                         <th scope="col" class="table__header--numeric">"Rows"</th>
                         <th scope="col" class="table__header--numeric">"Restored, erased again"</th>
-                        <th scope="col">"Finished"</th>
+                        <th scope="col">"Outcome"</th>
                     </tr></thead>
                     <tbody>
                         {overview.runs.into_iter().map(|r| view! {
@@ -124,7 +148,11 @@ fn Overview(overview: RetentionOverview) -> impl IntoView {
                                 <td class="table__cell--numeric">{r.documents}</td>
                                 <td class="table__cell--numeric">{r.rows}</td>
                                 <td class="table__cell--numeric">{r.restored}</td>
-                                <td>{if r.finished { "Yes" } else { "Interrupted (the next run finished its work)" }}</td>
+                                <td>{match (r.took, r.failure) {
+                                    (Some(took), _) => format!("Finished in {took}"),
+                                    (None, Some(why)) => format!("Failed: {why} (the next run finishes its work)"),
+                                    (None, None) => "Interrupted or still running (the next run finishes its work)".to_owned(),
+                                }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -133,4 +161,51 @@ fn Overview(overview: RetentionOverview) -> impl IntoView {
         }}
     }
     .into_any()
+}
+
+/// The retention schedule. HR and auditors only.
+#[server(prefix = "/api", endpoint = "staff-retention-schedule")]
+pub async fn retention_schedule_rows()
+-> Result<Vec<crate::domain::retention::schedule::ScheduleRow>, AppError> {
+    use crate::domain::access::{Action, authorise};
+    authorise(&crate::ports::current_actor(), Action::ViewRetention)?;
+    Ok(crate::ports::services()?.retention.schedule())
+}
+
+/// `/staff/retention/schedule`: every kind of data, why, on what basis, for how long, from
+/// when — generated from the configuration, with a CSV download.
+#[component]
+pub fn RetentionSchedulePage() -> impl IntoView {
+    let rows = Resource::new(|| (), |()| retention_schedule_rows());
+    view! {
+        <leptos_meta::Title text="Retention schedule"/>
+        <Suspense fallback=|| view! { <p class="body">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match rows.await {
+                    Ok(rows) => view! {
+                        <a class="back-link" href="/staff/retention">"Back to retention and purges"</a>
+                        <h1 class="heading-xl">"Retention schedule"</h1>
+                        <p class="body">"Generated from this installation’s settings, so it always says what the purge does. Publish it with the privacy notice."</p>
+                        <p class="body"><a class="link" href="/staff/retention/schedule.csv" download="">"Download the schedule (CSV)"</a></p>
+                        <table class="table">
+                            <caption class="visually-hidden">"What is kept, why, on what basis and for how long"</caption>
+                            <thead><tr>
+                                <th scope="col">"Data"</th><th scope="col">"Includes"</th><th scope="col">"Purpose"</th>
+                                <th scope="col">"Lawful basis"</th><th scope="col">"Kept for"</th><th scope="col">"From"</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|r| view! {
+                                    <tr>
+                                        <th scope="row">{r.category}</th><td>{r.examples}</td><td>{r.purpose}</td>
+                                        <td>{r.basis}</td><td>{r.kept_for}</td><td>{r.from}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
 }

@@ -149,6 +149,24 @@ pub(super) const DOCS: &[SettingDoc] = &[
         meaning: "Where the ids of purged applications are kept (file://, s3:// or memory:// for tests). Keep it apart from database and document backups: after a restore, the next purge erases every application listed here again.",
     },
     SettingDoc {
+        env: "SHORTLIST_CLAIM_WINDOW_MONTHS",
+        toml: "claim_window_months",
+        default: "3",
+        meaning: "The employment-tribunal claim period after a recruitment decision, in months (less a day). With the two settings below it is the longest a claim may take to arrive; the retention overview warns HR when the unsuccessful period is shorter.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_CONCILIATION_WEEKS",
+        toml: "conciliation_weeks",
+        default: "12",
+        meaning: "The longest early conciliation that pauses the claim period, in weeks.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_CLAIM_EXTENSION_MONTHS",
+        toml: "claim_extension_months",
+        default: "1",
+        meaning: "What is added to the claim period after early conciliation ends, in months.",
+    },
+    SettingDoc {
         env: "SHORTLIST_CONFIG",
         toml: "-",
         default: "none",

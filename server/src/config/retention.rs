@@ -7,7 +7,7 @@
 
 use super::Mode;
 use anyhow::bail;
-use app::domain::retention::Periods;
+use app::domain::retention::{ClaimWindow, Periods};
 use std::path::Path;
 
 /// The retention engine's settings.
@@ -20,6 +20,9 @@ pub struct RetentionConfig {
     pub purge_every_minutes: u32,
     /// Where the erasure ledger is kept: `file://dir`, `memory://` (tests) or `s3://…`.
     pub ledger_url: String,
+    /// How long a tribunal claim may take to arrive (HR is warned when the unsuccessful
+    /// period is shorter).
+    pub claim_window: ClaimWindow,
 }
 
 /// The raw settings as read.
@@ -30,6 +33,9 @@ pub(super) struct RawRetention {
     pub draft_days: Option<u32>,
     pub stalled_days: Option<u32>,
     pub purge_every_minutes: Option<u32>,
+    pub claim_months: Option<u32>,
+    pub conciliation_weeks: Option<u32>,
+    pub claim_extension_months: Option<u32>,
 }
 
 pub(super) fn resolve_retention(
@@ -71,6 +77,20 @@ pub(super) fn resolve_retention(
             );
         }
     }
+    let claim_window = ClaimWindow {
+        months: raw.claim_months.unwrap_or(3),
+        conciliation_weeks: raw.conciliation_weeks.unwrap_or(12),
+        extension_months: raw.claim_extension_months.unwrap_or(1),
+    };
+    if claim_window.months > 24
+        || claim_window.conciliation_weeks > 52
+        || claim_window.extension_months > 12
+    {
+        bail!(
+            "SHORTLIST_CLAIM_WINDOW_MONTHS (at most 24), SHORTLIST_CONCILIATION_WEEKS (at most 52) \
+             and SHORTLIST_CLAIM_EXTENSION_MONTHS (at most 12) are out of range"
+        );
+    }
     Ok(RetentionConfig {
         periods: Periods {
             unsuccessful_months: raw.unsuccessful_months,
@@ -80,5 +100,6 @@ pub(super) fn resolve_retention(
         },
         purge_every_minutes,
         ledger_url,
+        claim_window,
     })
 }

@@ -300,6 +300,27 @@ pub async fn finish_run(conn: Conn<'_>, run: Uuid, now: DateTime<Utc>) -> Result
     Ok(())
 }
 
+/// Records why a run stopped early (cut to 300 characters).
+///
+/// # Errors
+/// Database failure.
+pub async fn fail_run(conn: Conn<'_>, run: Uuid, why: &str) -> Result<(), DbError> {
+    const SQL: &str = "UPDATE purge_runs SET failure = $2 WHERE id = $1";
+    let why: String = why.chars().take(300).collect();
+    on_conn!(conn, c => sqlx::query(SQL).bind(run).bind(&why).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// How many applications (drafts included) each retention rule currently covers.
+///
+/// # Errors
+/// Database failure.
+pub async fn counts_by_rule(conn: Conn<'_>) -> Result<Vec<(String, i64)>, DbError> {
+    const SQL: &str = "SELECT retention_rule, COUNT(*) FROM applications WHERE purging_at IS NULL \
+                       GROUP BY retention_rule ORDER BY retention_rule";
+    Ok(on_conn!(conn, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?)
+}
+
 /// A purge-log entry.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 #[expect(missing_docs, reason = "the columns are documented in the migrations")]
@@ -314,6 +335,7 @@ pub struct Run {
     pub documents: i64,
     pub rows_deleted: i64,
     pub restored_repurged: i64,
+    pub failure: Option<String>,
 }
 
 /// The newest purge-log entries.
@@ -324,7 +346,7 @@ pub async fn runs(conn: Conn<'_>, limit: i64) -> Result<Vec<Run>, DbError> {
     const SQL: &str = "SELECT id, started_at, finished_at, as_of, trigger_kind, \
         CAST(applications AS BIGINT) AS applications, CAST(drafts AS BIGINT) AS drafts, \
         CAST(documents AS BIGINT) AS documents, CAST(rows_deleted AS BIGINT) AS rows_deleted, \
-        CAST(restored_repurged AS BIGINT) AS restored_repurged \
+        CAST(restored_repurged AS BIGINT) AS restored_repurged, failure \
         FROM purge_runs ORDER BY started_at DESC, id LIMIT $1";
     Ok(on_conn!(conn, c => sqlx::query_as(SQL).bind(limit).fetch_all(&mut *c).await)?)
 }

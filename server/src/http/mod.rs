@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/sign-out", post(staff::sign_out))
         .route("/staff/set-password", post(staff::set_password))
         .route("/staff/audit.csv", get(staff::audit_csv))
+        .route("/staff/retention/schedule.csv", get(staff::retention_schedule_csv))
         .route("/staff/sign-in/code", post(second_factor::sign_in_code))
         .route("/staff/two-factor/start", post(second_factor::start))
         .route("/staff/two-factor/confirm", post(second_factor::confirm))

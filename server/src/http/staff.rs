@@ -352,6 +352,29 @@ pub struct AuditFilter {
     vacancy: String,
 }
 
+/// `GET /staff/retention/schedule.csv`: the retention schedule as CSV, for HR and auditors.
+pub async fn retention_schedule_csv(State(state): State<AppState>, req: Request) -> Response {
+    use app::domain::access::{Action, authorise};
+    let actor = req.extensions().get::<Actor>().cloned().unwrap_or(Actor::SignedOut);
+    if let Err(e) = authorise(&actor, Action::ViewRetention) {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
+        return (status, e.to_string()).into_response();
+    }
+    let csv = app::domain::retention::schedule::to_csv(&state.services.retention.schedule());
+    (
+        StatusCode::OK,
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"retention-schedule.csv\"",
+            ),
+        ],
+        csv,
+    )
+        .into_response()
+}
+
 /// `GET /staff/audit.csv`: every matching audit entry as CSV, for HR administrators and
 /// auditors; the download is itself recorded (`audit.export`).
 pub async fn audit_csv(

@@ -244,6 +244,48 @@ impl Purger {
             let mut conn = self.db.acquire().await?;
             db::purge::start_run(conn.conn(), run, trigger.code(), as_of, self.clock.now()).await?;
         }
+        if let Err(e) = self.work(run, holder, as_of).await {
+            // The dashboard shows it; the next run finishes the work. The text names a table,
+            // a step or a storage error, never a row's values.
+            if let Ok(mut conn) = self.db.acquire().await {
+                let _ = db::purge::fail_run(conn.conn(), run, &e.to_string()).await;
+            }
+            return Err(e);
+        }
+        let counts = {
+            let mut conn = self.db.acquire().await?;
+            db::purge::finish_run(conn.conn(), run, self.clock.now()).await?;
+            drop(conn);
+            // After the database says so: a crash between the two leaves them different, which
+            // only makes the next run check the whole ledger.
+            self.ledger.record_run(run).await?;
+            let mut conn = self.db.acquire().await?;
+            db::purge::runs(conn.conn(), 50)
+                .await?
+                .into_iter()
+                .find(|r| r.id == run)
+                .map(|r| Counts {
+                    applications: r.applications,
+                    drafts: r.drafts,
+                    documents: r.documents,
+                    rows: r.rows_deleted,
+                    restored: r.restored_repurged,
+                })
+                .unwrap_or_default()
+        };
+        tracing::info!(
+            applications = counts.applications,
+            drafts = counts.drafts,
+            documents = counts.documents,
+            rows = counts.rows,
+            restored = counts.restored,
+            "purge run finished"
+        );
+        Ok(Outcome::Done { run, counts })
+    }
+
+    /// The run's work: interrupted purges, restored ones, then what is due.
+    async fn work(&self, run: Uuid, holder: Uuid, as_of: DateTime<Utc>) -> Result<(), PurgeError> {
         // 1. What an interrupted run left marked.
         let interrupted = {
             let mut conn = self.db.acquire().await?;
@@ -295,36 +337,7 @@ impl Purger {
                 break;
             }
         }
-        let counts = {
-            let mut conn = self.db.acquire().await?;
-            db::purge::finish_run(conn.conn(), run, self.clock.now()).await?;
-            drop(conn);
-            // After the database says so: a crash between the two leaves them different, which
-            // only makes the next run check the whole ledger.
-            self.ledger.record_run(run).await?;
-            let mut conn = self.db.acquire().await?;
-            db::purge::runs(conn.conn(), 50)
-                .await?
-                .into_iter()
-                .find(|r| r.id == run)
-                .map(|r| Counts {
-                    applications: r.applications,
-                    drafts: r.drafts,
-                    documents: r.documents,
-                    rows: r.rows_deleted,
-                    restored: r.restored_repurged,
-                })
-                .unwrap_or_default()
-        };
-        tracing::info!(
-            applications = counts.applications,
-            drafts = counts.drafts,
-            documents = counts.documents,
-            rows = counts.rows,
-            restored = counts.restored,
-            "purge run finished"
-        );
-        Ok(Outcome::Done { run, counts })
+        Ok(())
     }
 
     /// Steps 2–4 for an application already marked (its key destroyed).

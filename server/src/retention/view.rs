@@ -8,6 +8,7 @@ use app::domain::{
     retention::view::{
         DUE_LIMIT, DUE_WINDOW_DAYS, DueRow, HeldRow, PurgeRunRow, RUNS_LIMIT, RetentionOverview,
     },
+    retention::{ClaimWindow, Periods, Rule},
     selection::candidate_label,
     time,
 };
@@ -19,18 +20,30 @@ use chrono::{DateTime, Duration, Utc};
 #[derive(Debug, Clone)]
 pub struct StoreRetentionOverviews {
     db: Database,
+    periods: Periods,
+    claim: ClaimWindow,
+    reserve_list_months: u32,
 }
 
 impl StoreRetentionOverviews {
-    /// Reads from `db`.
+    /// Reads from `db`; warns when `periods` can end before a claim under `claim` may arrive.
     #[must_use]
-    pub const fn new(db: Database) -> Self {
-        Self { db }
+    pub const fn new(
+        db: Database,
+        periods: Periods,
+        claim: ClaimWindow,
+        reserve_list_months: u32,
+    ) -> Self {
+        Self { db, periods, claim, reserve_list_months }
     }
 }
 
 #[async_trait]
 impl app::ports::RetentionOverviews for StoreRetentionOverviews {
+    fn schedule(&self) -> Vec<app::domain::retention::schedule::ScheduleRow> {
+        app::domain::retention::schedule::schedule(&self.periods, self.reserve_list_months)
+    }
+
     async fn overview(
         &self,
         now: DateTime<Utc>,
@@ -43,6 +56,19 @@ impl app::ports::RetentionOverviews for StoreRetentionOverviews {
                 .await
                 .map_err(AppError::internal)?;
         let holds = db::retention::holds_in_force(conn.conn()).await.map_err(AppError::internal)?;
+        let by_rule = db::purge::counts_by_rule(conn.conn()).await.map_err(AppError::internal)?;
+        let claim_warning = self.claim.outlasts(&self.periods).then(|| {
+            format!(
+                "Unsuccessful candidates' data is kept for {} months after the decision, but an \
+                 employment-tribunal claim can arrive up to {} months less a day after it, \
+                 plus up to {} weeks of early conciliation and {} month more. Place a legal hold \
+                 as soon as a claim is threatened, or lengthen SHORTLIST_RETENTION_MONTHS.",
+                self.periods.unsuccessful_months,
+                self.claim.months,
+                self.claim.conciliation_weeks,
+                self.claim.extension_months
+            )
+        });
         Ok(RetentionOverview {
             runs: runs
                 .into_iter()
@@ -61,6 +87,14 @@ impl app::ports::RetentionOverviews for StoreRetentionOverviews {
                     rows: r.rows_deleted,
                     restored: r.restored_repurged,
                     finished: r.finished_at.is_some(),
+                    took: r.finished_at.map(|end| {
+                        let ms = (end - r.started_at).num_milliseconds().max(0);
+                        format!(
+                            "{:.1} s",
+                            f64::from(u32::try_from(ms).unwrap_or(u32::MAX)) / 1000.0
+                        )
+                    }),
+                    failure: r.failure,
                 })
                 .collect(),
             due: due
@@ -81,6 +115,11 @@ impl app::ports::RetentionOverviews for StoreRetentionOverviews {
                 })
                 .collect(),
             due_total,
+            by_rule: by_rule
+                .into_iter()
+                .map(|(code, n)| (Rule::from_code(&code).map_or(code, |r| r.words().to_owned()), n))
+                .collect(),
+            claim_warning,
             holds: holds
                 .into_iter()
                 .map(|h| {

@@ -118,6 +118,9 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
         // The retention overview: HR and auditors.
         ("POST", "/api/staff-retention", String::new(), "sYYYFFF"),
         ("GET", "/staff/retention", String::new(), "sYYYFFF"),
+        ("POST", "/api/staff-retention-schedule", String::new(), "sYYYFFF"),
+        ("GET", "/staff/retention/schedule", String::new(), "sYYYFFF"),
+        ("GET", "/staff/retention/schedule.csv", String::new(), "sYYYFFF"),
         // Legal holds: HR only (auditors read retention, they do not change it).
         ("POST", "/staff/candidates/{c}/hold", "hold_reason=".into(), "sYYFFFF"),
         ("POST", "/staff/candidates/not-an-id/hold", "hold_reason=x".into(), "sNNNNNN"),

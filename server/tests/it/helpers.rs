@@ -122,6 +122,8 @@ pub struct TestApp {
     pub vacancy_admin: server::vacancy_admin::VacancyAdmin,
     pub purger: server::retention::Purger,
     pub data_dir: std::path::PathBuf,
+    /// Makes the instance's equal-opportunities pseudonyms (tests search for them).
+    pub pseudonyms: server::monitoring::Pseudonymiser,
     _test_db: TestDb,
     _data: tempfile::TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
@@ -136,6 +138,7 @@ impl TestApp {
         let test_db = TestDb::new(kind).await;
         let data = tempfile::tempdir().expect("data dir");
         let config = test_config(&test_db.url, data.path(), extra);
+        let pseudonyms = server::monitoring::Pseudonymiser::new(config.applying.eo_key.expose());
         let clock = TestClock::at("2026-11-23T09:00:00Z");
         let app = Application::build_with_clock(config, clock.clone()).await.expect("build app");
         let base = format!("http://{}", app.address());
@@ -162,6 +165,7 @@ impl TestApp {
             vacancy_admin,
             purger,
             data_dir: data.path().to_path_buf(),
+            pseudonyms,
             _test_db: test_db,
             _data: data,
             _stop: stop,

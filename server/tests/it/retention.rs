@@ -152,7 +152,7 @@ async fn everything(t: &Team<'_>, name: &str, email: &str) -> String {
         app,
         &t.hm,
         &format!("{base}/reject"),
-        &[("version", &v), ("reason", "interview"), ("feedback", "Thank you")],
+        &[("version", &v), ("reason", "interview"), ("feedback", "Feedback-Q9 for the candidate")],
     )
     .await;
     assert!(to.ends_with("?done=rejected"), "{to}");
@@ -211,7 +211,20 @@ async fn purge_leaves_nothing_of_a_person(kind: Kind) {
     let id = everything(&t, name, email).await;
     let keep = everything(&t, "Philippa Stayward", "philippa.stayward@example.com").await;
     let reference = reference_of(&app, &id).await;
-    let needles = needles(&id, email, name, &reference);
+    // Their phone number, as a contact correction in the portal stores it.
+    let uuid: Uuid = id.parse().unwrap();
+    on_conn!(app.db.acquire().await.unwrap().conn(), c => sqlx::query(
+        "UPDATE applications SET phone = '07700 900123' WHERE id = $1").bind(uuid)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))
+    .unwrap();
+    let pseudonym: String = app
+        .pseudonyms
+        .pseudonym(app::domain::ApplicationId::from_uuid(uuid))
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut needles = needles(&id, email, name, &reference);
+    needles.extend(["07700 900123".to_owned(), pseudonym]);
     assert!(
         !search(&app.db, &needles).await.is_empty(),
         "the search finds the person before the purge"
@@ -284,6 +297,28 @@ async fn purge_leaves_nothing_of_a_person(kind: Kind) {
     assert_eq!(count(&app, eo_left).await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM anonymised_facts").await, 2);
     assert_eq!(count(&app, "SELECT CAST(SUM(applications) AS BIGINT) FROM purge_runs").await, 2);
+    // With both gone, every distinctive text either of them entered is gone too (they share the
+    // journey's texts, so this search waits until both are purged), and no object is left.
+    let entered: Vec<String> = [
+        "I have run payroll for 300 people.",
+        "Five years of monthly payroll.",
+        "Reconciled every run.",
+        "Clear payroll evidence",
+        "Spoke well",
+        "Feedback-Q9",
+        super::applying::EO_MARKER,
+        "Tribunal claim ET/123",
+        "Room 4",
+    ]
+    .iter()
+    .map(|t| t.to_lowercase())
+    .collect();
+    assert_eq!(search(&app.db, &entered).await, Vec::<String>::new());
+    {
+        use futures::StreamExt as _;
+        let left = app.documents.object_store().list(None).collect::<Vec<_>>().await;
+        assert!(left.is_empty(), "objects left: {}", left.len());
+    }
     // Nothing is due now; a run does nothing and says so.
     assert_eq!(purge_as_of(&app, "2027-11-24T00:00:00Z").await.applications, 0);
 }
@@ -617,6 +652,9 @@ async fn hr_and_auditors_read_the_purge_log_what_is_due_and_the_holds() {
             && html.contains("Unsuccessful: kept for the period after the decision"),
         "{html}"
     );
+    // A run that fails part-way is logged as failed, with why; the next one finishes.
+    let stopping = app.purger.clone().with_failpoint(Arc::new(|s, _| s == Step::DocumentsDeleted));
+    assert!(stopping.run(at("2027-05-24T00:00:00Z"), Trigger::Command).await.is_err());
     purge_as_of(&app, "2027-05-24T00:00:00Z").await;
     let (_, html) = page(&app, &hr, "/staff/retention").await;
     assert!(
@@ -638,4 +676,43 @@ async fn hr_and_auditors_read_the_purge_log_what_is_due_and_the_holds() {
     );
     let selector = super::selection::person(&app, "selector2@example.org", None).await;
     assert_eq!(page(&app, &selector, "/staff/retention").await.0, 403);
+    assert_eq!(page(&app, &selector, "/staff/retention/schedule.csv").await.0, 403);
+
+    // Counts by rule, and the warning that six months is shorter than the longest time a
+    // tribunal claim may take to arrive.
+    assert!(
+        html.contains("Applications by rule")
+            && html.contains("Legal hold: kept until the hold is released"),
+        "{html}"
+    );
+    assert!(
+        html.contains("employment-tribunal claim can arrive up to 3 months less a day"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Failed: stopped at DocumentsDeleted (failpoint)")
+            && html.contains("Finished in"),
+        "{html}"
+    );
+
+    // The schedule, from the configuration, as a page and as CSV.
+    let (status, html) = page(&app, &auditor, "/staff/retention/schedule").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Retention schedule")
+            && html.contains("6 months")
+            && html.contains("30 days"),
+        "{html}"
+    );
+    let res = super::signin::get_with(&app, "/staff/retention/schedule.csv", &auditor.token).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(
+        res.headers()["content-disposition"].to_str().unwrap().contains("retention-schedule.csv")
+    );
+    let csv = res.text().await.unwrap();
+    assert!(
+        csv.starts_with("\"Data\",\"Includes\"")
+            && csv.contains("\"Equal-opportunities monitoring\""),
+        "{csv}"
+    );
 }

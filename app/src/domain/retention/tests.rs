@@ -182,3 +182,38 @@ fn hr_reads_the_date_and_the_rule_in_one_line() {
         "No deletion date yet — Legal hold: kept until the hold is released"
     );
 }
+
+#[test]
+fn the_default_six_months_can_end_before_a_late_tribunal_claim() {
+    let law = ClaimWindow::default();
+    // Decided 15 March 2027: 3 months less a day, 12 weeks of conciliation, one month more.
+    let decided = at(2027, 3, 15);
+    assert_eq!(law.latest_claim(decided), at(2027, 7, 15) + Duration::days(83));
+    assert!(law.outlasts(&P), "six months is shorter than the longest claim window");
+    let eight = Periods { unsuccessful_months: 8, ..P };
+    assert!(!law.outlasts(&eight), "eight months covers it");
+    let no_conciliation = ClaimWindow { conciliation_weeks: 0, extension_months: 0, ..law };
+    assert!(!no_conciliation.outlasts(&P));
+}
+
+#[test]
+fn the_schedule_follows_the_configured_periods() {
+    let periods =
+        Periods { unsuccessful_months: 9, hired_months: 12, draft_days: 14, stalled_days: 60 };
+    let rows = schedule::schedule(&periods, 18);
+    let find = |c: &str| rows.iter().find(|r| r.category == c).expect(c);
+    assert_eq!(find("Applications").kept_for, "9 months");
+    assert!(find("Applications").from.contains("60 days after the vacancy closes"));
+    assert_eq!(find("Unsent applications (drafts)").kept_for, "14 days");
+    assert_eq!(find("Hires").kept_for, "12 months");
+    assert!(
+        find("Reserve list").kept_for.contains("18 months")
+            && find("Reserve list").kept_for.contains("9 months")
+    );
+    let csv = schedule::to_csv(&rows);
+    assert!(csv.starts_with("\"Data\",\"Includes\""));
+    assert_eq!(csv.lines().count(), rows.len() + 1);
+    assert!(csv.contains(
+        "\"Steps before entering a contract, at the applicant's request (Article 6(1)(b))\""
+    ));
+}

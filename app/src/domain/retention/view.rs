@@ -27,6 +27,10 @@ pub struct PurgeRunRow {
     pub restored: i64,
     /// Whether it finished (an interrupted run's work is finished by the next).
     pub finished: bool,
+    /// How long it took ("1.2 s"), once finished.
+    pub took: Option<String>,
+    /// Why it stopped early, if it failed.
+    pub failure: Option<String>,
 }
 
 /// An application due for deletion soon.
@@ -70,6 +74,10 @@ pub struct RetentionOverview {
     pub due_total: i64,
     /// Holds in force, newest first.
     pub holds: Vec<HeldRow>,
+    /// How many applications each rule covers now (rule in words, count).
+    pub by_rule: Vec<(String, i64)>,
+    /// A warning when the unsuccessful period can end before a tribunal claim may arrive.
+    pub claim_warning: Option<String>,
     /// Whether the viewer may open candidates (links are shown only then).
     pub may_open: bool,
 }
