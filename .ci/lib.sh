@@ -22,6 +22,18 @@ if [[ "${CI:-}" == "true" ]]; then
   export CARGO_INCREMENTAL=0
 fi
 
+# Each clone at a new path leaves its own copies of the workspace's crates and test binaries
+# (several GB); when the disk runs low, drop those and the incremental caches — dependencies,
+# the slow part, stay.
+free_kb="$(df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print $4 }')"
+if (( free_kb < 15 * 1024 * 1024 )); then
+  printf '\n==> less than 15 GB free: removing incremental caches and old workspace builds\n' >&2
+  rm -rf "$CARGO_TARGET_DIR/debug/incremental"
+  find "$CARGO_TARGET_DIR/debug/deps" -maxdepth 1 -type f \( -name 'it-*' -o -name 'server-*' \
+    -o -name 'libserver-*' -o -name 'app-*' -o -name 'libapp-*' -o -name 'pipeline-*' \
+    -o -name 'submissions-*' -o -name 'purge-*' \) -delete 2>/dev/null || true
+fi
+
 CARGO_LEPTOS_VERSION=0.3.10 # 0.3.11 needs rustc 1.96
 WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen pin in Cargo.toml
 
