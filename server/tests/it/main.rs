@@ -14,6 +14,8 @@
 //! - `decisions`: rejections, the restriction freeze, version checks, the pipeline to hired.
 //! - `retention`: stored retention dates, legal holds, the purge's completeness on both
 //!   backends, interruption at every step, a restored backup purged again, two purgers at once.
+//! - `purge_runs`: the purge interrupted at every step, two purgers at once, a restored backup,
+//!   the retention dashboard and schedule.
 //! - `purge_kill`: a real `server purge` process killed at random moments, many times.
 //! - `vacancies`: HR's vacancy management, the closing alert, and the careers pages after it.
 //! - `http`: the whole application started in-process on port 0 and driven over HTTP.
@@ -36,6 +38,7 @@ mod documents;
 mod http;
 mod portal;
 mod purge_kill;
+mod purge_runs;
 mod retention;
 mod selection;
 mod signin;
