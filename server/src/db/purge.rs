@@ -74,8 +74,11 @@ pub async fn mark(
 ///
 /// # Errors
 /// Database failure.
-pub async fn mark_restored(conn: Conn<'_>, id: Uuid, now: DateTime<Utc>) -> Result<bool, DbError> {
-    let mut conn = conn;
+pub async fn mark_restored(
+    mut conn: Conn<'_>,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
     const SQL: &str =
         "UPDATE applications SET purging_at = $2 WHERE id = $1 AND purging_at IS NULL";
     let n = on_conn!(conn.reborrow(), c => sqlx::query(SQL).bind(id).bind(now)
