@@ -6,7 +6,7 @@
 
 use super::applicant::{Applicant, count};
 use super::helpers::{Kind, TestApp};
-use super::selection::{Person, Team, deliver, mail_with, page, person, post, version};
+use super::selection::{Person, Team, deliver, interview, mail_with, page, person, post, version};
 use super::signin::{PASSWORD, sign_in, token_of};
 use app::domain::access::OrgRole;
 use server::db::selection;
@@ -231,40 +231,11 @@ async fn the_pipeline_from_sift_to_hired_keeps_history_invitations_and_decision_
     assert!(step("interview").await.ends_with("?done=moved"));
 
     // An interview: the panel comes from the vacancy's team; the candidate and panel are told.
-    let v = version(&app, &t.hm, &ada).await;
     let stranger = Uuid::new_v4().to_string();
-    let to = post(
-        &app,
-        &t.hm,
-        &format!("{base}/interview"),
-        &[
-            ("version", &v),
-            ("interview_day", "3"),
-            ("interview_month", "12"),
-            ("interview_year", "2026"),
-            ("interview_time", "2pm"),
-            ("place", "Room 4"),
-            ("panel", &stranger),
-        ],
-    )
-    .await;
+    let to = interview(&t, &ada, &stranger).await;
     assert!(to.ends_with("?error=form"), "{to}");
     let panel_id = t.panel.id.to_string();
-    let to = post(
-        &app,
-        &t.hm,
-        &format!("{base}/interview"),
-        &[
-            ("version", &v),
-            ("interview_day", "3"),
-            ("interview_month", "12"),
-            ("interview_year", "2026"),
-            ("interview_time", "2pm"),
-            ("place", "Room 4"),
-            ("panel", &panel_id),
-        ],
-    )
-    .await;
+    let to = interview(&t, &ada, &panel_id).await;
     assert!(to.ends_with("?done=interview"), "{to}");
     deliver(&app).await;
     let invite = mail_with(&app, "ada.quill@example.com", "Interview invitation").await;

@@ -6,7 +6,7 @@
 
 use super::applicant::count;
 use super::helpers::{Kind, TestApp};
-use super::selection::{Team, deliver, page, post, version};
+use super::selection::{Team, deliver, interview, page, post, version};
 use server::db::{Database, on_conn};
 use server::retention::{Outcome, Trigger};
 use uuid::Uuid;
@@ -128,23 +128,7 @@ async fn everything(t: &Team<'_>, name: &str, email: &str) -> String {
             .await
             .ends_with("?done=moved")
     );
-    let v = version(app, &t.hm, &id).await;
-    let panel = t.panel.id.to_string();
-    let to = post(
-        app,
-        &t.hm,
-        &format!("{base}/interview"),
-        &[
-            ("version", &v),
-            ("interview_day", "3"),
-            ("interview_month", "12"),
-            ("interview_year", "2026"),
-            ("interview_time", "2pm"),
-            ("place", "Room 4"),
-            ("panel", &panel),
-        ],
-    )
-    .await;
+    let to = interview(t, &id, &t.panel.id.to_string()).await;
     assert!(to.ends_with("?done=interview"), "{to}");
     let v = version(app, &t.hm, &id).await;
     let to = post(

@@ -105,6 +105,27 @@ fn version_in(html: &str) -> String {
     rest[..rest.find('"').unwrap()].to_owned()
 }
 
+/// The hiring manager arranges an interview for candidate `id` on 3 December 2026 at 2pm in
+/// Room 4 with the panel member `panel` (a staff id); returns where the browser was sent.
+pub(super) async fn interview(t: &Team<'_>, id: &str, panel: &str) -> String {
+    let v = version(t.app, &t.hm, id).await;
+    post(
+        t.app,
+        &t.hm,
+        &format!("/staff/candidates/{id}/interview"),
+        &[
+            ("version", &v),
+            ("interview_day", "3"),
+            ("interview_month", "12"),
+            ("interview_year", "2026"),
+            ("interview_time", "2pm"),
+            ("place", "Room 4"),
+            ("panel", panel),
+        ],
+    )
+    .await
+}
+
 pub(super) async fn version(app: &TestApp, who: &Person, id: &str) -> String {
     version_in(&page(app, who, &format!("/staff/candidates/{id}")).await.1)
 }
