@@ -165,3 +165,27 @@ export function purgeDryRun(day: string): string {
     encoding: 'utf8',
   });
 }
+
+/** HR (signed in on `page`) invites `hmEmail` as a hiring manager and creates and publishes a
+ *  name-blind vacancy for them, closing on 15 January next year; `fields` give its title,
+ *  team, location, salary, summary, description and criteria. Returns the vacancy's id. */
+export async function publishVacancy(
+  page: Page,
+  baseURL: string,
+  hmEmail: string,
+  fields: Record<string, string>,
+): Promise<string> {
+  const account = await postForm(page, baseURL, '/staff/users/invite', {
+    email: hmEmail, name: 'Morgan Manager', role: 'none',
+  });
+  const hmId = account.split('/').pop()!.split('?')[0];
+  const created = await postForm(page, baseURL, '/staff/vacancies/new', {
+    closes_day: '15', closes_month: '1', closes_year: String(new Date().getFullYear() + 1), closes_time: '5pm',
+    posts: '1', job_family: '', location_tags: '', name_blind: 'yes', stage: 'interview',
+    [`role_${hmId}`]: 'hiring_manager',
+    ...fields,
+  });
+  const vacancy = created.split('/').pop()!.split('?')[0];
+  expect(await postForm(page, baseURL, `/staff/vacancies/${vacancy}/publish`, {})).toContain('done=published');
+  return vacancy;
+}

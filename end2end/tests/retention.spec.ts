@@ -4,7 +4,7 @@
 // the candidate — and releasing it brings the date back. With JavaScript on (axe-core on every
 // page) and off.
 import { test, expect } from '@playwright/test';
-import { apply, createAdmin, expectAccessible, hydrated, postForm, purgeDryRun, signIn, watchErrors } from './helpers';
+import { apply, createAdmin, expectAccessible, hydrated, publishVacancy, purgeDryRun, signIn, watchErrors } from './helpers';
 
 /** `months` calendar months from today, as YYYY-MM-DD. */
 function monthsAhead(months: number): string {
@@ -24,23 +24,12 @@ for (const js of [true, false]) {
       const email = `retention-admin-${tag}@example.org`;
       await signIn(hr, createAdmin(email, 'Pat Admin', baseURL!), email, js);
       // A vacancy needs a hiring manager before it is published.
-      const account = await postForm(hr, baseURL!, '/staff/users/invite', {
-        email: `retention-hm-${tag}@example.org`, name: 'Morgan Manager', role: 'none',
-      });
-      const hmId = account.split('/').pop()!.split('?')[0];
-      const year = String(new Date().getFullYear() + 1);
-      const title = `Records officer ${tag}`;
-      const created = await postForm(hr, baseURL!, '/staff/vacancies/new', {
-        title, team: 'Records', location: 'York', salary_min: '28000', salary_max: '31000',
-        closes_day: '15', closes_month: '1', closes_year: year, closes_time: '5pm',
-        summary: 'Keep our records.', description: 'You will keep them.', posts: '1',
-        job_family: '', location_tags: '', name_blind: 'yes', stage: 'interview',
+      const vacancy = await publishVacancy(hr, baseURL!, `retention-hm-${tag}@example.org`, {
+        title: `Records officer ${tag}`, team: 'Records', location: 'York', salary_min: '28000', salary_max: '31000',
+        summary: 'Keep our records.', description: 'You will keep them.',
         criterion_1_text: 'Experience of records', criterion_1_weight: '1', criterion_1_words: '250',
         criterion_2_text: 'Attention to detail', criterion_2_weight: '1', criterion_2_words: '250',
-        [`role_${hmId}`]: 'hiring_manager',
       });
-      const vacancy = created.split('/').pop()!.split('?')[0];
-      expect(await postForm(hr, baseURL!, `/staff/vacancies/${vacancy}/publish`, {})).toContain('done=published');
       await apply(baseURL!, vacancy, `Rowan Retained ${tag}`, `rowan-${tag}@example.com`, 'Retention-EO-Marker');
 
       // The board: each card says when the candidate's data goes while no decision is made.

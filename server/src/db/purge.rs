@@ -296,6 +296,21 @@ pub async fn count(conn: Conn<'_>, run: Uuid, add: Counts) -> Result<(), DbError
     Ok(())
 }
 
+/// What a run has counted so far (zeros for an unknown run).
+///
+/// # Errors
+/// Database failure.
+pub async fn run_counts(conn: Conn<'_>, run: Uuid) -> Result<Counts, DbError> {
+    const SQL: &str = "SELECT CAST(applications AS BIGINT), CAST(drafts AS BIGINT), \
+        CAST(documents AS BIGINT), CAST(rows_deleted AS BIGINT), CAST(restored_repurged AS BIGINT) \
+        FROM purge_runs WHERE id = $1";
+    let row: Option<(i64, i64, i64, i64, i64)> =
+        on_conn!(conn, c => sqlx::query_as(SQL).bind(run).fetch_optional(&mut *c).await)?;
+    Ok(row.map_or_else(Counts::default, |(applications, drafts, documents, rows, restored)| {
+        Counts { applications, drafts, documents, rows, restored }
+    }))
+}
+
 /// Closes a purge-log entry.
 ///
 /// # Errors

@@ -260,18 +260,7 @@ impl Purger {
             // only makes the next run check the whole ledger.
             self.ledger.record_run(run).await?;
             let mut conn = self.db.acquire().await?;
-            db::purge::runs(conn.conn(), 50)
-                .await?
-                .into_iter()
-                .find(|r| r.id == run)
-                .map(|r| Counts {
-                    applications: r.applications,
-                    drafts: r.drafts,
-                    documents: r.documents,
-                    rows: r.rows_deleted,
-                    restored: r.restored_repurged,
-                })
-                .unwrap_or_default()
+            db::purge::run_counts(conn.conn(), run).await?
         };
         tracing::info!(
             applications = counts.applications,
