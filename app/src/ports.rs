@@ -138,6 +138,30 @@ pub trait Vacancies: Send + Sync {
     ) -> Result<crate::domain::vacancy_edit::VacancyEditor, AppError>;
 }
 
+/// Anonymised reports for HR and auditors (the caller has authorised `RunReports`). Every run
+/// is recorded in the audit log with its filter (`how` says page or CSV).
+#[async_trait]
+pub trait Reports: Send + Sync {
+    /// The recruitment funnel, held applications and purged ones' anonymised facts together.
+    async fn funnel(
+        &self,
+        viewer: crate::domain::StaffId,
+        filter: &crate::domain::reports::FunnelFilter,
+        how: &'static str,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::reports::FunnelPage, AppError>;
+
+    /// The diversity funnel, protected by disclosure control before it leaves the monitoring
+    /// module. Refused (validation error on `family`) when the base is below the threshold.
+    async fn diversity(
+        &self,
+        viewer: crate::domain::StaffId,
+        filter: &crate::domain::reports::DiversityFilter,
+        how: &'static str,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::reports::DiversityPage, AppError>;
+}
+
 /// The retention overview for HR and auditors: counts, dates, candidate numbers and vacancy
 /// titles, never a name or an address.
 #[async_trait]
@@ -356,6 +380,8 @@ pub struct Services {
     pub selection: Arc<dyn Selection>,
     /// The retention overview (purge log, what is due, holds in force).
     pub retention: Arc<dyn RetentionOverviews>,
+    /// Anonymised reports.
+    pub reports: Arc<dyn Reports>,
     /// The clock every rule reads.
     pub clock: Arc<dyn Clock>,
     /// Whether cookies must be `Secure` (Shortlist is reached over TLS).

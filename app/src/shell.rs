@@ -11,6 +11,7 @@ use crate::pages::{
     not_found::NotFound,
     pipeline::PipelineBoardPage,
     portal::{ContactPage, PortalPage, PortalSignInPage, WithdrawPage},
+    reports::{DiversityReportPage, FunnelReportPage},
     retention::{RetentionPage, RetentionSchedulePage},
     settings::{PrivacyNoticePage, RejectionSettingsPage},
     staff::{SetPasswordPage, SignInPage, StaffHomePage},
@@ -137,6 +138,16 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("staff"), StaticSegment("retention"))
                             view=RetentionPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("reports"), StaticSegment("funnel"))
+                            view=FunnelReportPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("reports"), StaticSegment("diversity"))
+                            view=DiversityReportPage
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -71,6 +71,7 @@ pub async fn search_and_record(
             actor: email,
             action: e.action,
             object: match (e.object_type, e.object_id) {
+                _ if e.details.is_some() => e.details,
                 (Some(t), Some(id)) => Some(format!("{t} {id}")),
                 (Some(t), None) => Some(t),
                 _ => None,

@@ -102,6 +102,8 @@ pub struct Config {
     pub applying: ApplyingConfig,
     /// The retention engine's settings.
     pub retention: RetentionConfig,
+    /// Disclosure control for equal-opportunities figures in reports.
+    pub report_policy: app::domain::disclosure::Policy,
 }
 
 impl PartialEq for Secret<String> {
@@ -155,6 +157,8 @@ struct Raw {
     claim_window_months: Option<u32>,
     conciliation_weeks: Option<u32>,
     claim_extension_months: Option<u32>,
+    report_threshold: Option<u32>,
+    report_rounding: Option<bool>,
 }
 
 /// Example values that ship in `.env.example`; production refuses them.
@@ -277,6 +281,11 @@ impl Config {
             &documents_url,
             &data_dir,
         )?;
+        let report_policy = app::domain::disclosure::Policy::new(
+            raw.report_threshold.unwrap_or(app::domain::disclosure::Policy::DEFAULT_THRESHOLD),
+            raw.report_rounding.unwrap_or(false),
+        )
+        .context("SHORTLIST_REPORT_THRESHOLD must be at least 3")?;
         let config = Self {
             mode,
             listen,
@@ -296,6 +305,7 @@ impl Config {
             mail,
             applying,
             retention,
+            report_policy,
         };
         config.check_production()?;
         Ok(config)
@@ -369,12 +379,20 @@ impl Raw {
             ("SHORTLIST_CLAIM_WINDOW_MONTHS", &mut self.claim_window_months),
             ("SHORTLIST_CONCILIATION_WEEKS", &mut self.conciliation_weeks),
             ("SHORTLIST_CLAIM_EXTENSION_MONTHS", &mut self.claim_extension_months),
+            ("SHORTLIST_REPORT_THRESHOLD", &mut self.report_threshold),
         ] {
             if let Some(v) = get(key) {
                 *slot = Some(
                     v.trim().parse().with_context(|| format!("{key} must be a whole number"))?,
                 );
             }
+        }
+        if let Some(v) = get("SHORTLIST_REPORT_ROUNDING") {
+            self.report_rounding = Some(match v.trim() {
+                "true" | "1" | "yes" => true,
+                "false" | "0" | "no" => false,
+                _ => anyhow::bail!("SHORTLIST_REPORT_ROUNDING must be true or false"),
+            });
         }
         if let Some(v) = get("SHORTLIST_DATABASE_MAX_CONNECTIONS") {
             self.database_max_connections = Some(

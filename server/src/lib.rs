@@ -20,6 +20,7 @@ pub mod http;
 pub mod mail;
 pub mod monitoring;
 pub mod portal;
+pub mod reports;
 pub mod retention;
 pub mod seed;
 pub mod selection;

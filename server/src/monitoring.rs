@@ -8,8 +8,10 @@
 //!
 //! Reading individual answers is offered only for the data subject's own application (the
 //! applicant's check-answers page; later their access bundle). This module must never be
-//! reachable from a staff-facing port: staff see monitoring data only as aggregates after
-//! disclosure control (the reporting module, a later issue, will live beside this one).
+//! reachable from a staff-facing port with single answers: staff see monitoring data only
+//! through [`diversity`], which counts answers against the furthest step each application
+//! reached and returns nothing but tables already protected by
+//! [`app::domain::disclosure`].
 
 use crate::db::{Conn, DbError};
 use app::domain::{ApplicationId, monitoring::Monitoring};
@@ -121,6 +123,140 @@ pub async fn delete(conn: Conn<'_>, pseudonym: &[u8]) -> Result<u64, DbError> {
     let sql = format!("DELETE FROM {t} WHERE pseudonym = $1", t = table(&conn));
     Ok(crate::db::on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(pseudonym).execute(&mut *c).await.map(|r| r.rows_affected()))?)
+}
+
+/// One monitoring question as the diversity funnel counts it.
+struct Question {
+    words: &'static str,
+    choices: Vec<(&'static str, &'static str)>,
+}
+
+fn questions() -> Vec<Question> {
+    use app::domain::monitoring as m;
+    let q = |words, choices: &[m::Choice]| Question { words, choices: choices.to_vec() };
+    vec![
+        Question {
+            words: "Ethnic group",
+            choices: m::ETHNIC_GROUPS.iter().map(|g| (g.code, g.label)).collect(),
+        },
+        q("Sex", m::SEX),
+        q("Gender identity the same as sex registered at birth", m::GENDER_SAME),
+        q("Sexual orientation", m::SEXUAL_ORIENTATION),
+        q("Religion or belief", m::RELIGION),
+        q("Disability", m::DISABILITY),
+        q("Age", m::AGE_BAND),
+    ]
+}
+
+/// The columns [`questions`] reads, in the same order.
+const QUESTION_COLUMNS: &str =
+    "ethnic_group, sex, gender_same, sexual_orientation, religion, disability, age_band";
+
+/// One question's protected tables: categories × furthest step, for the whole scope and for
+/// each part of it (job families).
+#[derive(Debug, Clone)]
+pub struct DiversityTables {
+    /// The question.
+    pub question: &'static str,
+    /// Row labels: the answers offered, then "Prefer not to say", then "Not answered".
+    pub categories: Vec<String>,
+    /// The whole scope.
+    pub whole: app::domain::disclosure::Published,
+    /// Each part.
+    pub parts: Vec<app::domain::disclosure::Published>,
+}
+
+/// Counts the monitoring answers of the applications in `scope` (each with the furthest step
+/// it reached and the part it belongs to, `0..parts`) and protects the counts. Applications
+/// without answers count as "Not answered". Answers are read as a stream (memory grows with
+/// the scope, not with the monitoring table), matched by pseudonym, and never leave this
+/// function except as protected figures.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn diversity(
+    conn: Conn<'_>,
+    pseudonyms: &Pseudonymiser,
+    scope: &[(ApplicationId, app::domain::reports::Step, usize)],
+    parts: usize,
+    policy: &app::domain::disclosure::Policy,
+) -> Result<Vec<DiversityTables>, DbError> {
+    use app::domain::disclosure::{Counts, protect};
+    use futures::TryStreamExt as _;
+    use std::collections::HashMap;
+    let questions = questions();
+    let steps = app::domain::reports::Step::ALL.len();
+    // pseudonym → (furthest step, part, answers seen)
+    let mut wanted: HashMap<[u8; 32], (usize, usize, bool)> = HashMap::with_capacity(scope.len());
+    for (id, step, part) in scope {
+        let mut key = [0u8; 32];
+        key.copy_from_slice(&pseudonyms.pseudonym(*id));
+        wanted.insert(key, (step.index(), *part, false));
+    }
+    let mut counts: Vec<Vec<Counts>> = questions
+        .iter()
+        .map(|q| vec![Counts::new(q.choices.len() + 2, steps); parts.max(1)])
+        .collect();
+    let row_of = |q: &Question, answer: Option<&str>| match answer {
+        None => q.choices.len() + 1,
+        Some(code) if code == app::domain::monitoring::PREFER_NOT => q.choices.len(),
+        Some(code) => q.choices.iter().position(|c| c.0 == code).unwrap_or(q.choices.len() + 1),
+    };
+    type Row = (
+        Vec<u8>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let sql = format!("SELECT pseudonym, {QUESTION_COLUMNS} FROM {t}", t = table(&conn));
+    let mut tally = |row: Row| {
+        let Ok(key) = <[u8; 32]>::try_from(row.0.as_slice()) else { return };
+        let Some(entry) = wanted.get_mut(&key) else { return };
+        entry.2 = true;
+        let (step, part) = (entry.0, entry.1);
+        let answers = [&row.1, &row.2, &row.3, &row.4, &row.5, &row.6, &row.7];
+        for ((q, answer), tables) in questions.iter().zip(answers).zip(counts.iter_mut()) {
+            tables[part].add(row_of(q, answer.as_deref()), step, 1);
+        }
+    };
+    crate::db::on_conn!(conn, c => {
+        let mut rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)).fetch(&mut *c);
+        while let Some(row) = rows.try_next().await? {
+            tally(row);
+        }
+    });
+    for (step, part, seen) in wanted.values() {
+        if !seen {
+            for (q, tables) in questions.iter().zip(counts.iter_mut()) {
+                tables[*part].add(q.choices.len() + 1, *step, 1);
+            }
+        }
+    }
+    Ok(questions
+        .iter()
+        .zip(counts)
+        .map(|(q, tables)| {
+            let mut whole = Counts::new(q.choices.len() + 2, steps);
+            for t in &tables {
+                for i in 0..t.rows() {
+                    for j in 0..t.cols() {
+                        whole.add(i, j, t.entry(i, j));
+                    }
+                }
+            }
+            let protected = protect(&whole, if parts > 1 { &tables } else { &[] }, policy);
+            let mut categories: Vec<String> = q.choices.iter().map(|c| c.1.to_owned()).collect();
+            categories.push("Prefer not to say".to_owned());
+            categories.push("Not answered".to_owned());
+            let parts = if parts > 1 { protected.parts } else { vec![protected.whole.clone()] };
+            DiversityTables { question: q.words, categories, whole: protected.whole, parts }
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -80,7 +80,7 @@ impl Application {
             db.clone(),
             documents.clone(),
             outbox.clone(),
-            pseudonyms,
+            pseudonyms.clone(),
             crate::applying::ApplyingSettings {
                 public_url: config.public_url.clone(),
                 organisation: config.organisation_name.clone(),
@@ -137,6 +137,11 @@ impl Application {
                 config.retention.periods,
                 config.retention.claim_window,
                 config.applying.reserve_list_months,
+            )),
+            reports: Arc::new(crate::reports::StoreReports::new(
+                db.clone(),
+                pseudonyms,
+                config.report_policy,
             )),
             clock,
             organisation_name: Arc::from(config.organisation_name.as_str()),

@@ -187,6 +187,8 @@ pub const ACTIONS: &[&str] = &[
     "candidate.cv.download",
     "legal_hold.place",
     "legal_hold.release",
+    "report.funnel",
+    "report.diversity",
 ];
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod monitoring;
 pub mod password;
 pub mod portal;
+pub mod reports;
 pub mod retention;
 pub mod rights;
 pub mod selection;

@@ -173,7 +173,7 @@ fn AuditView(
 
 /// Percent-encodes a query value (the values here are dates and action codes, but the page
 /// must never build a broken or injectable link from whatever was in the address bar).
-fn encode(value: &str) -> String {
+pub(crate) fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

@@ -14,6 +14,7 @@ pub mod holds;
 pub mod not_found;
 pub mod pipeline;
 pub mod portal;
+pub mod reports;
 pub mod retention;
 pub mod settings;
 pub mod staff;

@@ -25,6 +25,8 @@ pub struct StaffHomeData {
     pub audit_log: bool,
     /// May read the retention overview.
     pub retention: bool,
+    /// May run the anonymised reports.
+    pub reports: bool,
     /// Whether they may manage staff accounts (HR administrators).
     pub manage_staff: bool,
     /// Whether they may change organisation settings (HR administrators).
@@ -60,6 +62,7 @@ pub async fn staff_home() -> Result<StaffHomeData, AppError> {
         reach,
         audit_log: authorise(&actor, Action::ViewAuditLog).is_ok(),
         retention: authorise(&actor, Action::ViewRetention).is_ok(),
+        reports: authorise(&actor, Action::RunReports).is_ok(),
         manage_staff: authorise(&actor, Action::ManageStaff).is_ok(),
         manage_settings: authorise(&actor, Action::ManageSettings).is_ok(),
     })
@@ -93,6 +96,10 @@ pub fn StaffHomePage() -> impl IntoView {
                             })}
                             {me.retention.then(|| view! {
                                 <li><a class="link" href="/staff/retention">"Retention and purges"</a></li>
+                            })}
+                            {me.reports.then(|| view! {
+                                <li><a class="link" href="/staff/reports/funnel">"Recruitment funnel report"</a></li>
+                                <li><a class="link" href="/staff/reports/diversity">"Diversity funnel report"</a></li>
                             })}
                             <li><a class="link" href="/staff/two-factor">"Two-factor authentication"</a></li>
                         </ul>

@@ -83,6 +83,8 @@ pub struct StoredEntry {
     pub client_addr: Option<String>,
     /// How it ended.
     pub outcome: Outcome,
+    /// What was asked, in words (a report's filter); never personal data.
+    pub details: Option<String>,
 }
 
 /// Appends an entry. Call it in the same transaction as the change it records, so a change
@@ -98,6 +100,27 @@ pub async fn append(conn: Conn<'_>, e: &AuditEntry) -> Result<(), DbError> {
         .bind(e.at).bind(e.actor.map(|a| a.as_uuid())).bind(e.action).bind(e.object_type)
         .bind(e.object_id).bind(e.vacancy.map(|v| v.as_uuid())).bind(e.client_addr.as_deref())
         .bind(e.outcome.as_str())
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Appends an entry with `details` in words (a report's filter: never personal data), cut to
+/// the column's 300 characters.
+///
+/// # Errors
+/// Database failure.
+pub async fn append_with_details(
+    conn: Conn<'_>,
+    e: &AuditEntry,
+    details: &str,
+) -> Result<(), DbError> {
+    const SQL: &str = "INSERT INTO audit_log (at, actor_staff_id, action, object_type, object_id, vacancy_id, client_addr, outcome, details) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    let details: String = details.chars().take(300).collect();
+    on_conn!(conn, c => sqlx::query(SQL)
+        .bind(e.at).bind(e.actor.map(|a| a.as_uuid())).bind(e.action).bind(e.object_type)
+        .bind(e.object_id).bind(e.vacancy.map(|v| v.as_uuid())).bind(e.client_addr.as_deref())
+        .bind(e.outcome.as_str()).bind(&details)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -173,7 +196,7 @@ pub async fn search(
     limit: i64,
 ) -> Result<Vec<(StoredEntry, Option<String>)>, DbError> {
     const SQL: &str = "SELECT a.id, a.at, a.actor_staff_id, a.action, a.object_type, a.object_id, a.vacancy_id, \
-                       a.client_addr, a.outcome, s.email \
+                       a.client_addr, a.outcome, s.email, a.details \
                        FROM audit_log a LEFT JOIN staff_users s ON s.id = a.actor_staff_id \
                        WHERE ($1 IS NULL OR a.action = $1) AND ($2 IS NULL OR a.at >= $2) \
                        AND ($3 IS NULL OR a.at < $3) AND ($4 IS NULL OR a.actor_staff_id = $4) \
@@ -189,6 +212,7 @@ pub async fn search(
         Option<Uuid>,
         Option<String>,
         String,
+        Option<String>,
         Option<String>,
     );
     let rows: Vec<SearchRow> = on_conn!(conn, c => sqlx::query_as(SQL)
@@ -209,6 +233,7 @@ pub async fn search(
                 vacancy: r.6.map(VacancyId::from_uuid),
                 client_addr: r.7,
                 outcome: Outcome::parse(&r.8),
+                details: r.10,
             };
             (entry, r.9)
         })

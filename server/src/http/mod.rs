@@ -81,6 +81,8 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/set-password", post(staff::set_password))
         .route("/staff/audit.csv", get(staff::audit_csv))
         .route("/staff/retention/schedule.csv", get(staff::retention_schedule_csv))
+        .route("/staff/reports/funnel.csv", get(staff::funnel_csv))
+        .route("/staff/reports/diversity.csv", get(staff::diversity_csv))
         .route("/staff/sign-in/code", post(second_factor::sign_in_code))
         .route("/staff/two-factor/start", post(second_factor::start))
         .route("/staff/two-factor/confirm", post(second_factor::confirm))

@@ -352,6 +352,107 @@ pub struct AuditFilter {
     vacancy: String,
 }
 
+/// The report filters as query parameters.
+#[derive(Deserialize)]
+pub struct ReportFilter {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    vacancy: String,
+    #[serde(default)]
+    family: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    year: String,
+}
+
+fn csv_response(name: &str, body: String) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn error_response(e: &app::error::AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
+    let text = match e {
+        app::error::AppError::Validation(errors) => {
+            errors.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
+    };
+    (status, text).into_response()
+}
+
+/// `GET /staff/reports/funnel.csv`: the recruitment funnel as CSV (HR and auditors); the run
+/// is recorded in the audit log like the page's.
+pub async fn funnel_csv(
+    State(state): State<AppState>,
+    axum::extract::Query(f): axum::extract::Query<ReportFilter>,
+    req: Request,
+) -> Response {
+    use app::domain::access::{Action, authorise};
+    let actor = req.extensions().get::<Actor>().cloned().unwrap_or(Actor::SignedOut);
+    if let Err(e) = authorise(&actor, Action::RunReports) {
+        return error_response(&e);
+    }
+    let Actor::Staff(me) = actor else { return StatusCode::UNAUTHORIZED.into_response() };
+    let now = state.services.clock.now();
+    let today = app::domain::time::to_uk(now).0.date();
+    let filter = match app::domain::reports::FunnelFilter::parse(
+        &f.from,
+        &f.to,
+        &f.vacancy,
+        &f.family,
+        &f.location,
+        today,
+    ) {
+        Ok(filter) => filter,
+        Err(e) => return error_response(&e),
+    };
+    match state.services.reports.funnel(me.id, &filter, "csv", now).await {
+        Ok(page) => {
+            csv_response("recruitment-funnel.csv", app::domain::reports::funnel_csv(&page.report))
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+/// `GET /staff/reports/diversity.csv`: the diversity funnel as CSV — the same protected figures
+/// as the page, never a suppressed count.
+pub async fn diversity_csv(
+    State(state): State<AppState>,
+    axum::extract::Query(f): axum::extract::Query<ReportFilter>,
+    req: Request,
+) -> Response {
+    use app::domain::access::{Action, authorise};
+    let actor = req.extensions().get::<Actor>().cloned().unwrap_or(Actor::SignedOut);
+    if let Err(e) = authorise(&actor, Action::RunReports) {
+        return error_response(&e);
+    }
+    let Actor::Staff(me) = actor else { return StatusCode::UNAUTHORIZED.into_response() };
+    let now = state.services.clock.now();
+    let today = app::domain::time::to_uk(now).0.date();
+    let filter = match app::domain::reports::DiversityFilter::parse(&f.year, &f.family, today) {
+        Ok(filter) => filter,
+        Err(e) => return error_response(&e),
+    };
+    match state.services.reports.diversity(me.id, &filter, "csv", now).await {
+        Ok(page) => {
+            csv_response("diversity-funnel.csv", app::domain::reports::diversity_csv(&page.report))
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
 /// `GET /staff/retention/schedule.csv`: the retention schedule as CSV, for HR and auditors.
 pub async fn retention_schedule_csv(State(state): State<AppState>, req: Request) -> Response {
     use app::domain::access::{Action, authorise};

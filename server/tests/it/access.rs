@@ -121,6 +121,20 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
         ("POST", "/api/staff-retention-schedule", String::new(), "sYYYFFF"),
         ("GET", "/staff/retention/schedule", String::new(), "sYYYFFF"),
         ("GET", "/staff/retention/schedule.csv", String::new(), "sYYYFFF"),
+        // Anonymised reports: HR and auditors. A diversity report over fewer applications than
+        // the threshold is refused as a validation problem, for everyone allowed to ask.
+        (
+            "POST",
+            "/api/staff-report-funnel",
+            "from=&to=&vacancy=&family=&location=".into(),
+            "sYYYFFF",
+        ),
+        ("GET", "/staff/reports/funnel", String::new(), "sYYYFFF"),
+        ("GET", "/staff/reports/funnel.csv", String::new(), "sYYYFFF"),
+        ("GET", "/staff/reports/funnel.csv?from=2026-13", String::new(), "sVVVFFF"),
+        ("POST", "/api/staff-report-diversity", "year=2026&family=".into(), "sVVVFFF"),
+        ("GET", "/staff/reports/diversity", String::new(), "sYYYFFF"),
+        ("GET", "/staff/reports/diversity.csv?year=2026", String::new(), "sVVVFFF"),
         // Legal holds: HR only (auditors read retention, they do not change it).
         ("POST", "/staff/candidates/{c}/hold", "hold_reason=".into(), "sYYFFFF"),
         ("POST", "/staff/candidates/not-an-id/hold", "hold_reason=x".into(), "sNNNNNN"),

@@ -161,15 +161,16 @@ fn determined_entries(p: &Published) -> Vec<(usize, usize)> {
     for col in 0..n {
         let Some(p) = (pivot_row..rows.len()).find(|&i| rows[i][col] != 0) else { continue };
         rows.swap(pivot_row, p);
-        for i in 0..rows.len() {
-            if i != pivot_row && rows[i][col] != 0 {
-                let (a, b) = (rows[pivot_row][col], rows[i][col]);
-                for k in 0..n {
-                    rows[i][k] = rows[i][k] * a - rows[pivot_row][k] * b;
+        let pivot = rows[pivot_row].clone();
+        for (i, row) in rows.iter_mut().enumerate() {
+            if i != pivot_row && row[col] != 0 {
+                let (a, b) = (pivot[col], row[col]);
+                for (x, p) in row.iter_mut().zip(&pivot) {
+                    *x = *x * a - p * b;
                 }
-                let g = rows[i].iter().fold(0, |g, &x| gcd(g, x));
+                let g = row.iter().fold(0, |g, &x| gcd(g, x));
                 if g > 1 {
-                    rows[i].iter_mut().for_each(|x| *x /= g);
+                    row.iter_mut().for_each(|x| *x /= g);
                 }
             }
         }
