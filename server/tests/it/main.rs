@@ -39,6 +39,7 @@ mod http;
 mod portal;
 mod purge_kill;
 mod purge_runs;
+mod reports;
 mod retention;
 mod selection;
 mod signin;

@@ -1,0 +1,246 @@
+//! Reports from outside: the funnel's totals for a period are the same before and after its
+//! applications are purged; the diversity funnel never shows, in its page, its server
+//! function's answer or its CSV, a count below the threshold, and nothing in it leads to an
+//! application; a scope smaller than the threshold is refused; every run is audit-logged with
+//! its filter. Both backends.
+
+use super::applying::EO_MARKER;
+use super::helpers::{Kind, TestApp};
+use super::retention::{purge_as_of, reject, withdraw_consent};
+use super::selection::{Person, Team, call, page, post, version};
+use app::domain::monitoring::Monitoring;
+use serde_json::Value;
+use server::db::on_conn;
+
+async fn funnel_json(app: &TestApp, who: &Person) -> Value {
+    let (status, body) =
+        call(app, who, "staff-report-funnel", "from=2026-01&to=2026-12&vacancy=&family=&location=")
+            .await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// What a funnel report says, without the count of purged applications (which changes).
+fn totals(v: &Value) -> Value {
+    let r = &v["report"];
+    serde_json::json!({
+        "total": r["total"],
+        "steps": r["steps"].as_array().unwrap().iter()
+            .map(|s| (s["reached"].clone(), s["stopped_here"].clone())).collect::<Vec<_>>(),
+        "reasons": r["reasons"],
+        "sources": r["sources"],
+    })
+}
+
+async fn audit_details(app: &TestApp, action: &str) -> Vec<String> {
+    let mut conn = app.db.acquire().await.unwrap();
+    let rows: Vec<(Option<String>,)> = on_conn!(conn.conn(), c => sqlx::query_as(
+        "SELECT details FROM audit_log WHERE action = $1 ORDER BY id").bind(action).fetch_all(&mut *c).await)
+    .unwrap();
+    rows.into_iter().filter_map(|r| r.0).collect()
+}
+
+async fn funnel_totals_survive_the_purge(kind: Kind) {
+    let app = TestApp::spawn(kind).await;
+    let t = Team::new(&app).await;
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        ids.push(t.apply(&format!("Funnel Person {i}"), &format!("funnel{i}@example.com")).await);
+    }
+    // Two move on to the sift; three are rejected and take back their reserve-list consent,
+    // so six months after the decision they are purged.
+    for id in &ids[..2] {
+        let v = version(&app, &t.hm, id).await;
+        let to = post(
+            &app,
+            &t.hm,
+            &format!("/staff/candidates/{id}/move"),
+            &[("version", &v), ("stage", "sift")],
+        )
+        .await;
+        assert!(to.ends_with("?done=moved"), "{to}");
+    }
+    for id in &ids[4..] {
+        reject(&t, id).await;
+        withdraw_consent(&app, id, "2026-11-24T10:00:00Z").await;
+    }
+    let before = funnel_json(&app, &t.hr).await;
+    assert_eq!(before["report"]["total"], 7);
+    assert_eq!(before["report"]["purged"], 0);
+    let reached: Vec<u64> = before["report"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reached"].as_u64().unwrap())
+        .collect();
+    assert_eq!(reached, [7, 2, 0, 0, 0]);
+    assert_eq!(before["report"]["reasons"][0][1], 3);
+
+    let counts = purge_as_of(&app, "2027-07-01T00:00:00Z").await;
+    assert_eq!(counts.applications, 3, "the three rejected applications are purged");
+    let after = funnel_json(&app, &t.hr).await;
+    assert_eq!(after["report"]["purged"], 3, "counted through their anonymised facts");
+    assert_eq!(totals(&before), totals(&after), "the period's totals do not change");
+
+    // The CSV says the same, and the auditor may run it too.
+    let auditor = super::selection::person(
+        &app,
+        "auditor@example.org",
+        Some(app::domain::access::OrgRole::Auditor),
+    )
+    .await;
+    let csv = app
+        .client
+        .get(format!("{}/staff/reports/funnel.csv?from=2026-01&to=2026-12", app.base))
+        .header("cookie", format!("shortlist-session={}", auditor.token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    let csv = csv.text().await.unwrap();
+    assert!(csv.contains("\"Applied\",7,"), "{csv}");
+    assert!(csv.contains("\"Sifted\",2,29,"), "{csv}");
+    // The hiring manager may not.
+    let (status, _) = page(&app, &t.hm, "/staff/reports/funnel.csv").await;
+    assert_eq!(status, 403);
+
+    let logged = audit_details(&app, "report.funnel").await;
+    assert_eq!(logged.len(), 3, "{logged:?}");
+    assert!(logged.iter().all(|d| d.contains("applied 2026-01 to 2026-12")), "{logged:?}");
+    assert!(logged.last().unwrap().starts_with("csv: "));
+}
+
+#[tokio::test]
+async fn funnel_totals_survive_the_purge_on_sqlite() {
+    funnel_totals_survive_the_purge(Kind::Sqlite).await;
+}
+
+#[tokio::test]
+async fn funnel_totals_survive_the_purge_on_postgres() {
+    funnel_totals_survive_the_purge(Kind::Postgres).await;
+}
+
+/// Every figure in a published table (JSON) is either hidden or at least the threshold.
+fn shown_counts(v: &Value) -> Vec<u64> {
+    let mut out = Vec::new();
+    for t in v["report"]["tables"].as_array().unwrap() {
+        for f in t["figures"]["figures"].as_array().unwrap() {
+            if let Some(n) = f.get("Shown") {
+                out.push(n.as_u64().unwrap());
+            }
+        }
+    }
+    out
+}
+
+async fn diversity_never_shows_a_small_count(kind: Kind) {
+    let app = TestApp::spawn(kind).await;
+    let t = Team::new(&app).await;
+    let mut people = Vec::new();
+    for i in 0..14 {
+        let (name, email) = (format!("Diverse Person {i}"), format!("diverse{i}@example.com"));
+        people.push((t.apply(&name, &email).await, name, email));
+    }
+    // Eleven say female, three male (a count below the threshold, in a row whose total would
+    // give it away if nothing else were hidden).
+    {
+        let mut conn = app.db.acquire().await.unwrap();
+        for (i, (id, _, _)) in people.iter().enumerate() {
+            let answers = Monitoring {
+                sex: Some(if i < 3 { "male" } else { "female" }.to_owned()),
+                ethnic_group: Some("white".to_owned()),
+                ..Monitoring::default()
+            };
+            let p = app.pseudonyms.pseudonym(id.parse().unwrap());
+            server::monitoring::store(conn.conn(), &p, &answers).await.unwrap();
+        }
+    }
+    for (id, _, _) in &people[..4] {
+        let v = version(&app, &t.hm, id).await;
+        post(
+            &app,
+            &t.hm,
+            &format!("/staff/candidates/{id}/move"),
+            &[("version", &v), ("stage", "sift")],
+        )
+        .await;
+    }
+    let (status, body) = call(&app, &t.hr, "staff-report-diversity", "year=2026&family=").await;
+    assert_eq!(status, 200, "{body}");
+    let json: Value = serde_json::from_str(&body).unwrap();
+    let shown = shown_counts(&json);
+    assert!(!shown.is_empty(), "something is published: {body}");
+    assert!(shown.iter().all(|n| *n >= 10), "a count below 10 is shown: {shown:?}");
+    let sex = json["report"]["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["question"] == "Sex")
+        .unwrap();
+    let male_row = sex["categories"].as_array().unwrap().iter().position(|c| c == "Male").unwrap();
+    let cols = 6;
+    assert_eq!(
+        sex["figures"]["figures"][male_row * cols + 5],
+        serde_json::json!({"FewerThan": 10})
+    );
+    // Nothing leads to an application: no id, name, email or free-text answer anywhere.
+    for (id, name, email) in &people {
+        for needle in [id, name, email] {
+            assert!(!body.contains(needle.as_str()), "the report names {needle}");
+        }
+    }
+    assert!(!body.contains(EO_MARKER));
+
+    // The page and the CSV: every number in a diversity table cell is at least 10 (or a share).
+    let (status, html) = page(&app, &t.hr, "/staff/reports/diversity?year=2026").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("fewer than 10"), "{html}");
+    assert!(html.contains("<svg"), "a chart drawn on the server");
+    for cell in html.split("<td class=\"table__cell--numeric\">").skip(1) {
+        let text = &cell[..cell.find("</td>").unwrap()];
+        if let Ok(n) = text.parse::<u64>() {
+            assert!(n >= 10, "the page shows {n}");
+        }
+    }
+    let csv = app
+        .client
+        .get(format!("{}/staff/reports/diversity.csv?year=2026", app.base))
+        .header("cookie", format!("shortlist-session={}", t.hr.token))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("\"fewer than 10\""), "{csv}");
+    for field in csv.split([',', '\n']) {
+        if let Ok(n) = field.trim().trim_matches('"').parse::<u64>() {
+            assert!(n >= 10 || field.contains('%'), "the CSV shows {n}: {csv}");
+        }
+    }
+    // A year with fewer applications than the threshold is refused, with the reason.
+    let (status, body) = call(&app, &t.hr, "staff-report-diversity", "year=2025&family=").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("Fewer than 10 applications match"), "{body}");
+    let (status, body) =
+        call(&app, &t.hr, "staff-report-diversity", "year=2026&family=Nonsense").await;
+    assert_eq!(status, 422, "{body}");
+    // Hiring managers and panel members never see it.
+    for who in [&t.hm, &t.panel] {
+        let (status, _) = call(&app, who, "staff-report-diversity", "year=2026&family=").await;
+        assert_eq!(status, 403);
+    }
+    let logged = audit_details(&app, "report.diversity").await;
+    assert_eq!(logged.len(), 3, "page, its server function and the CSV: {logged:?}");
+    assert!(logged.iter().all(|d| d.contains("applied in 2026; whole organisation")));
+}
+
+#[tokio::test]
+async fn diversity_never_shows_a_small_count_on_sqlite() {
+    diversity_never_shows_a_small_count(Kind::Sqlite).await;
+}
+
+#[tokio::test]
+async fn diversity_never_shows_a_small_count_on_postgres() {
+    diversity_never_shows_a_small_count(Kind::Postgres).await;
+}
