@@ -89,7 +89,7 @@ async fn main() -> anyhow::Result<()> {
         let ids: Vec<Uuid> = (0..size).map(|_| Uuid::new_v4()).collect();
         let values: Vec<String> = (0..size)
             .map(|k| {
-                let b = k * 5;
+                let b = k * 6;
                 format!(
                     "(${}, ${}, 'submitted', ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'in_progress')",
                     b + 1,
@@ -97,10 +97,10 @@ async fn main() -> anyhow::Result<()> {
                     b + 3,
                     b + 4,
                     b + 5,
-                    b + 5,
-                    b + 5,
-                    b + 5,
-                    b + 5
+                    b + 6,
+                    b + 6,
+                    b + 6,
+                    b + 6
                 )
             })
             .collect();
@@ -230,6 +230,42 @@ async fn main() -> anyhow::Result<()> {
         raw_ms.push(ms(started));
         assert!(cells > 0);
     }
+    // Where the report's time goes: the monitoring pass alone over a ready scope.
+    let scope: Vec<(app::domain::ApplicationId, app::domain::reports::Step, usize)> = {
+        let mut conn = db.acquire().await?;
+        let rows: Vec<(Uuid, String, String)> = on_conn!(conn.conn(), c => sqlx::query_as(
+            "SELECT a.id, a.stage, v.job_family FROM applications a JOIN vacancies v ON v.id = a.vacancy_id")
+            .fetch_all(&mut *c).await)?;
+        rows.into_iter()
+            .map(|(id, stage, family)| {
+                let stage = app::domain::vacancy_edit::Stage::from_code(&stage)
+                    .unwrap_or(app::domain::vacancy_edit::Stage::Applied);
+                let part = family.trim_start_matches("Family ").parse().unwrap_or(0);
+                (
+                    app::domain::ApplicationId::from_uuid(id),
+                    app::domain::reports::Step::of(stage),
+                    part,
+                )
+            })
+            .collect()
+    };
+    let started = Instant::now();
+    let mut conn = db.acquire().await?;
+    let pass = Pseudonymiser::new(&Zeroizing::new([5; 32]));
+    server::monitoring::diversity(conn.conn(), &pass, &scope, 11, &Policy::default()).await?;
+    println!(
+        "of which the monitoring pass (pseudonyms, one read of the answers, tables, protection): {:.0} ms",
+        ms(started)
+    );
+    let started = Instant::now();
+    for _ in 0..10 {
+        let _ = pass.pseudonym(app::domain::ApplicationId::from_uuid(Uuid::nil()));
+    }
+    let mut sum = 0usize;
+    for (id, _, _) in &scope {
+        sum += usize::from(pass.pseudonym(*id)[0]);
+    }
+    println!("of which pseudonyms alone: {:.0} ms ({sum})", ms(started));
     let (report, raw) = (median(report_ms), median(raw_ms));
     println!(
         "report (scope, pseudonyms, one pass over answers, 7 questions × 11 tables, protection, audit): {report:.0} ms"

@@ -392,6 +392,24 @@ fn error_response(e: &app::error::AppError) -> Response {
     (status, text).into_response()
 }
 
+/// Who is downloading a report, if they may run reports; the clock's now and UK date.
+fn report_runner(
+    state: &AppState,
+    req: &Request,
+) -> Result<
+    (app::domain::access::StaffMember, chrono::DateTime<chrono::Utc>, chrono::NaiveDate),
+    Box<Response>,
+> {
+    use app::domain::access::{Action, authorise};
+    let actor = req.extensions().get::<Actor>().cloned().unwrap_or(Actor::SignedOut);
+    authorise(&actor, Action::RunReports).map_err(|e| Box::new(error_response(&e)))?;
+    let Actor::Staff(me) = actor else {
+        return Err(Box::new(StatusCode::UNAUTHORIZED.into_response()));
+    };
+    let now = state.services.clock.now();
+    Ok((me, now, app::domain::time::to_uk(now).0.date()))
+}
+
 /// `GET /staff/reports/funnel.csv`: the recruitment funnel as CSV (HR and auditors); the run
 /// is recorded in the audit log like the page's.
 pub async fn funnel_csv(
@@ -399,14 +417,10 @@ pub async fn funnel_csv(
     axum::extract::Query(f): axum::extract::Query<ReportFilter>,
     req: Request,
 ) -> Response {
-    use app::domain::access::{Action, authorise};
-    let actor = req.extensions().get::<Actor>().cloned().unwrap_or(Actor::SignedOut);
-    if let Err(e) = authorise(&actor, Action::RunReports) {
-        return error_response(&e);
-    }
-    let Actor::Staff(me) = actor else { return StatusCode::UNAUTHORIZED.into_response() };
-    let now = state.services.clock.now();
-    let today = app::domain::time::to_uk(now).0.date();
+    let (me, now, today) = match report_runner(&state, &req) {
+        Ok(who) => who,
+        Err(refused) => return *refused,
+    };
     let filter = match app::domain::reports::FunnelFilter::parse(
         &f.from,
         &f.to,
@@ -433,14 +447,10 @@ pub async fn diversity_csv(
     axum::extract::Query(f): axum::extract::Query<ReportFilter>,
     req: Request,
 ) -> Response {
-    use app::domain::access::{Action, authorise};
-    let actor = req.extensions().get::<Actor>().cloned().unwrap_or(Actor::SignedOut);
-    if let Err(e) = authorise(&actor, Action::RunReports) {
-        return error_response(&e);
-    }
-    let Actor::Staff(me) = actor else { return StatusCode::UNAUTHORIZED.into_response() };
-    let now = state.services.clock.now();
-    let today = app::domain::time::to_uk(now).0.date();
+    let (me, now, today) = match report_runner(&state, &req) {
+        Ok(who) => who,
+        Err(refused) => return *refused,
+    };
     let filter = match app::domain::reports::DiversityFilter::parse(&f.year, &f.family, today) {
         Ok(filter) => filter,
         Err(e) => return error_response(&e),
