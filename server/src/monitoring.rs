@@ -162,8 +162,9 @@ pub struct DiversityTables {
     pub categories: Vec<String>,
     /// The whole scope.
     pub whole: app::domain::disclosure::Published,
-    /// Each part.
-    pub parts: Vec<app::domain::disclosure::Published>,
+    /// Each part; `None` when the parts cannot be shown beside the whole without revealing a
+    /// small count (see [`app::domain::disclosure::Protected::parts`]).
+    pub parts: Option<Vec<app::domain::disclosure::Published>>,
 }
 
 /// Counts the monitoring answers of the applications in `scope` (each with the furthest step
@@ -249,11 +250,39 @@ pub async fn diversity(
                     }
                 }
             }
-            let protected = protect(&whole, if parts > 1 { &tables } else { &[] }, policy);
+            // Parts with nobody in them add nothing to the whole and are left out of the
+            // protection (an all-zero part would otherwise hide every entry of every part);
+            // they are published as wholly suppressed.
+            let present: Vec<usize> =
+                (0..tables.len()).filter(|&k| tables[k].total() > 0).collect();
+            let linked: Vec<Counts> = if present.len() > 1 {
+                present.iter().map(|&k| tables[k].clone()).collect()
+            } else {
+                Vec::new()
+            };
+            let protected = protect(&whole, &linked, policy);
             let mut categories: Vec<String> = q.choices.iter().map(|c| c.1.to_owned()).collect();
             categories.push("Prefer not to say".to_owned());
             categories.push("Not answered".to_owned());
-            let parts = if parts > 1 { protected.parts } else { vec![protected.whole.clone()] };
+            let empty = app::domain::disclosure::protect_table(
+                &Counts::new(q.choices.len() + 2, steps),
+                policy,
+            )
+            .whole;
+            let shown = protected.parts.clone();
+            let parts = if present.len() > 1 && shown.is_none() {
+                None
+            } else {
+                Some(
+                    (0..tables.len())
+                        .map(|k| match (present.iter().position(|&p| p == k), &shown) {
+                            (Some(i), Some(shown)) if present.len() > 1 => shown[i].clone(),
+                            (Some(_), _) => protected.whole.clone(),
+                            (None, _) => empty.clone(),
+                        })
+                        .collect(),
+                )
+            };
             DiversityTables { question: q.words, categories, whole: protected.whole, parts }
         })
         .collect())

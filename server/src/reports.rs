@@ -262,21 +262,30 @@ impl app::ports::Reports for StoreReports {
         )
         .await
         .map_err(AppError::internal)?;
+        let mut questions = Vec::with_capacity(tables.len());
+        for t in tables {
+            let figures = match (chosen, &t.parts) {
+                (None, _) => t.whole,
+                (Some(c), Some(parts)) => parts[c].clone(),
+                (Some(_), None) => {
+                    return Err(AppError::field(
+                        "family",
+                        "Job family figures cannot be shown this year without revealing small \
+                         numbers of people: choose the whole organisation",
+                    ));
+                }
+            };
+            questions.push(QuestionTable {
+                question: t.question.to_owned(),
+                categories: t.categories,
+                figures,
+            });
+        }
         let report = DiversityReport {
             described: filter.describe(),
             threshold,
             rounded: self.policy.rounds(),
-            tables: tables
-                .into_iter()
-                .map(|t| QuestionTable {
-                    question: t.question.to_owned(),
-                    categories: t.categories,
-                    figures: match chosen {
-                        Some(c) => t.parts[c].clone(),
-                        None => t.whole,
-                    },
-                })
-                .collect(),
+            tables: questions,
         };
         record(
             conn.conn(),

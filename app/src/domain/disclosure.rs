@@ -255,8 +255,11 @@ pub struct Witness {
 pub struct Protected {
     /// The whole (e.g. the organisation).
     pub whole: Published,
-    /// Each part (e.g. each job family), in the order given.
-    pub parts: Vec<Published>,
+    /// Each part (e.g. each job family), in the order given — or `None` when no suppression
+    /// pattern could be shown safe for the parts beside the whole (the labels' bounds can pin a
+    /// part down even when everything is hidden): then the parts must not be published at all,
+    /// and the whole is protected on its own.
+    pub parts: Option<Vec<Published>>,
     /// One witness for every suppressed entry of every table.
     pub witnesses: Vec<Witness>,
 }
@@ -309,15 +312,24 @@ pub fn protect(whole: &Counts, parts: &[Counts], policy: &Policy) -> Protected {
                         }
                     }
                     None => {
-                        // Nothing small enough helps: suppress everything but the grand total.
-                        let all: Vec<bool> = (0..n)
-                            .map(|k| k != n - 1 || layers.iter().any(|l| l.values[k] < t))
-                            .collect();
-                        if all == part_pattern && all == whole_pattern {
-                            break Vec::new();
+                        // No rectangle helps (the labels' bounds can pin a part down even when
+                        // most is hidden): hide everything, the grand total too. Patterns only
+                        // ever grow, so this ends; if nothing is left to hide, the entry stays
+                        // unprotected — the property tests would catch that, and have not.
+                        let mut grew = false;
+                        for k in 0..n {
+                            if !(whole_pattern[k] && part_pattern[k]) {
+                                whole_pattern[k] = true;
+                                part_pattern[k] = true;
+                                grew = true;
+                            }
                         }
-                        whole_pattern.clone_from(&all);
-                        part_pattern = all;
+                        if !grew {
+                            // Everything is hidden and some entry still has no witness found:
+                            // publish the whole alone, and no part.
+                            let alone = protect(whole, &[], policy);
+                            return Protected { parts: None, ..alone };
+                        }
                     }
                 }
             }
@@ -343,7 +355,7 @@ pub fn protect(whole: &Counts, parts: &[Counts], policy: &Policy) -> Protected {
     };
     Protected {
         whole: publish(&layers[0], &whole_pattern),
-        parts: layers[1..].iter().map(|l| publish(l, &part_pattern)).collect(),
+        parts: Some(layers[1..].iter().map(|l| publish(l, &part_pattern)).collect()),
         witnesses,
     }
 }

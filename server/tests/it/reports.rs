@@ -218,6 +218,25 @@ async fn diversity_never_shows_a_small_count(kind: Kind) {
             assert!(n >= 10 || field.contains('%'), "the CSV shows {n}: {csv}");
         }
     }
+    // Narrowed to the vacancy's job family (every application here; the part without a family
+    // is empty and must not hide anything): the same figures as the whole organisation.
+    {
+        let mut conn = app.db.acquire().await.unwrap();
+        on_conn!(conn.conn(), c => sqlx::query("UPDATE vacancies SET job_family = 'Finance' WHERE id = $1")
+            .bind(t.vacancy).execute(&mut *c).await.map(|r| r.rows_affected())).unwrap();
+    }
+    let (status, family) =
+        call(&app, &t.hr, "staff-report-diversity", "year=2026&family=Finance").await;
+    assert_eq!(status, 200, "{family}");
+    let family: Value = serde_json::from_str(&family).unwrap();
+    for (a, b) in family["report"]["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(json["report"]["tables"].as_array().unwrap())
+    {
+        assert_eq!(a["figures"], b["figures"], "{}", a["question"]);
+    }
     // A year with fewer applications than the threshold is refused, with the reason.
     let (status, body) = call(&app, &t.hr, "staff-report-diversity", "year=2025&family=").await;
     assert_eq!(status, 422, "{body}");
@@ -231,8 +250,9 @@ async fn diversity_never_shows_a_small_count(kind: Kind) {
         assert_eq!(status, 403);
     }
     let logged = audit_details(&app, "report.diversity").await;
-    assert_eq!(logged.len(), 3, "page, its server function and the CSV: {logged:?}");
-    assert!(logged.iter().all(|d| d.contains("applied in 2026; whole organisation")));
+    assert_eq!(logged.len(), 4, "server function, page, CSV, family: {logged:?}");
+    assert!(logged[..3].iter().all(|d| d.contains("applied in 2026; whole organisation")));
+    assert!(logged[3].ends_with("applied in 2026; job family Finance"), "{logged:?}");
 }
 
 #[tokio::test]
