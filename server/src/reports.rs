@@ -206,7 +206,7 @@ impl app::ports::Reports for StoreReports {
             .checked_add_months(chrono::Months::new(12))
             .ok_or_else(|| AppError::field("year", "Enter a year, for example 2026"))?;
         let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
-        let families = choices(conn.conn()).await.map_err(AppError::internal)?.families;
+        let families = families(conn.conn()).await.map_err(AppError::internal)?;
         // Parts: each job family in use, then vacancies without one.
         let part_of = |family: Option<&str>| {
             family.and_then(|f| families.iter().position(|x| x == f)).unwrap_or(families.len())
@@ -303,9 +303,7 @@ impl app::ports::Reports for StoreReports {
 async fn choices(mut conn: db::Conn<'_>) -> Result<ReportChoices, sqlx::Error> {
     let vacancies: Vec<(Uuid, String)> = on_conn!(conn.reborrow(), c => sqlx::query_as(
         "SELECT id, title FROM vacancies ORDER BY title, id").fetch_all(&mut *c).await)?;
-    let families: Vec<(String,)> = on_conn!(conn.reborrow(), c => sqlx::query_as(
-        "SELECT DISTINCT job_family FROM vacancies WHERE job_family IS NOT NULL ORDER BY job_family")
-        .fetch_all(&mut *c).await)?;
+    let families = families(conn.reborrow()).await?;
     let locations: Vec<(String,)> = on_conn!(conn.reborrow(), c => sqlx::query_as(
         "SELECT DISTINCT tag FROM vacancy_location_tags ORDER BY tag").fetch_all(&mut *c).await)?;
     Ok(ReportChoices {
@@ -313,7 +311,15 @@ async fn choices(mut conn: db::Conn<'_>) -> Result<ReportChoices, sqlx::Error> {
             .into_iter()
             .map(|(id, title)| (app::domain::VacancyId::from_uuid(id), title))
             .collect(),
-        families: families.into_iter().map(|f| f.0).collect(),
+        families,
         locations: locations.into_iter().map(|l| l.0).collect(),
     })
+}
+
+/// Every job family in use, in order (the diversity funnel's parts).
+async fn families(conn: db::Conn<'_>) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = on_conn!(conn, c => sqlx::query_as(
+        "SELECT DISTINCT job_family FROM vacancies WHERE job_family IS NOT NULL ORDER BY job_family")
+        .fetch_all(&mut *c).await)?;
+    Ok(rows.into_iter().map(|f| f.0).collect())
 }

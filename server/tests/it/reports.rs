@@ -89,15 +89,9 @@ async fn funnel_totals_survive_the_purge(kind: Kind) {
         Some(app::domain::access::OrgRole::Auditor),
     )
     .await;
-    let csv = app
-        .client
-        .get(format!("{}/staff/reports/funnel.csv?from=2026-01&to=2026-12", app.base))
-        .header("cookie", format!("shortlist-session={}", auditor.token))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(csv.status(), 200);
-    let csv = csv.text().await.unwrap();
+    let (status, csv) =
+        page(&app, &auditor, "/staff/reports/funnel.csv?from=2026-01&to=2026-12").await;
+    assert_eq!(status, 200);
     assert!(csv.contains("\"Applied\",7,"), "{csv}");
     assert!(csv.contains("\"Sifted\",2,29,"), "{csv}");
     // The hiring manager may not.
@@ -202,16 +196,8 @@ async fn diversity_never_shows_a_small_count(kind: Kind) {
             assert!(n >= 10, "the page shows {n}");
         }
     }
-    let csv = app
-        .client
-        .get(format!("{}/staff/reports/diversity.csv?year=2026", app.base))
-        .header("cookie", format!("shortlist-session={}", t.hr.token))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (status, csv) = page(&app, &t.hr, "/staff/reports/diversity.csv?year=2026").await;
+    assert_eq!(status, 200);
     assert!(csv.contains("\"fewer than 10\""), "{csv}");
     for field in csv.split([',', '\n']) {
         if let Ok(n) = field.trim().trim_matches('"').parse::<u64>() {
