@@ -190,6 +190,12 @@ async fn purge_with(
                 plan.restored
             );
         }
+        if plan.dbs_minimise > 0 {
+            println!(
+                "{} DBS check(s) would be reduced to date, certificate number and decision.",
+                plan.dbs_minimise
+            );
+        }
         println!("{} application(s) and draft(s) are due:", plan.due.len());
         for d in &plan.due {
             let rule = app::domain::retention::Rule::from_code(&d.retention_rule)
@@ -212,8 +218,13 @@ async fn purge_with(
         }
         Outcome::Done { run, counts } => {
             println!(
-                "Purge as of {day} finished (log entry {run}): {} application(s), {} draft(s), {} document(s), {} row(s); {} brought back by a restore and erased again.",
-                counts.applications, counts.drafts, counts.documents, counts.rows, counts.restored
+                "Purge as of {day} finished (log entry {run}): {} application(s), {} draft(s), {} document(s), {} row(s); {} brought back by a restore and erased again; {} DBS check(s) reduced to date, number and decision.",
+                counts.applications,
+                counts.drafts,
+                counts.documents,
+                counts.rows,
+                counts.restored,
+                counts.dbs_minimised
             );
         }
     }

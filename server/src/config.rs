@@ -157,6 +157,7 @@ struct Raw {
     claim_window_months: Option<u32>,
     conciliation_weeks: Option<u32>,
     claim_extension_months: Option<u32>,
+    dbs_details_months: Option<u32>,
     report_threshold: Option<u32>,
     report_rounding: Option<bool>,
 }
@@ -276,6 +277,7 @@ impl Config {
                 claim_months: raw.claim_window_months,
                 conciliation_weeks: raw.conciliation_weeks,
                 claim_extension_months: raw.claim_extension_months,
+                dbs_details_months: raw.dbs_details_months,
             },
             raw.erasure_ledger_url,
             &documents_url,
@@ -379,6 +381,7 @@ impl Raw {
             ("SHORTLIST_CLAIM_WINDOW_MONTHS", &mut self.claim_window_months),
             ("SHORTLIST_CONCILIATION_WEEKS", &mut self.conciliation_weeks),
             ("SHORTLIST_CLAIM_EXTENSION_MONTHS", &mut self.claim_extension_months),
+            ("SHORTLIST_DBS_DETAILS_MONTHS", &mut self.dbs_details_months),
             ("SHORTLIST_REPORT_THRESHOLD", &mut self.report_threshold),
         ] {
             if let Some(v) = get(key) {

@@ -12,6 +12,7 @@ pub mod applying;
 pub mod audit_trail;
 pub mod auth;
 pub mod careers;
+pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod db;

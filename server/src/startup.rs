@@ -108,6 +108,11 @@ impl Application {
             outbox.clone(),
             config.organisation_name.clone(),
         );
+        let checks = crate::checks::StoreChecks::new(
+            db.clone(),
+            documents.clone(),
+            config.applying.upload_limit,
+        );
         let staff_admin = StaffAdmin::new(
             db.clone(),
             outbox,
@@ -131,7 +136,10 @@ impl Application {
             vacancies: Arc::new(vacancy_admin.clone()),
             applying: Arc::new(applying.clone()),
             portal: Arc::new(portal.clone()),
-            selection: Arc::new(crate::selection::StoreSelectionView::new(db.clone())),
+            selection: Arc::new(crate::selection::StoreSelectionView::new(
+                db.clone(),
+                config.retention.dbs_details_months,
+            )),
             retention: Arc::new(crate::retention::StoreRetentionOverviews::new(
                 db.clone(),
                 config.retention.periods,
@@ -171,6 +179,7 @@ impl Application {
             portal,
             vacancy_admin: vacancy_admin.clone(),
             selection,
+            checks,
         };
         Ok(Self {
             listener,
@@ -306,7 +315,8 @@ pub fn purger(
         Arc::clone(pseudonyms),
         ledger,
         clock,
-    ))
+    )
+    .with_dbs_details_months(config.retention.dbs_details_months))
 }
 
 /// Completes on Ctrl-C or SIGTERM (what process managers send).

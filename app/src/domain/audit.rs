@@ -187,6 +187,11 @@ pub const ACTIONS: &[&str] = &[
     "candidate.cv.download",
     "legal_hold.place",
     "legal_hold.release",
+    "check.right_to_work",
+    "check.right_to_work.download",
+    "check.dbs",
+    "hire.export",
+    "hire.hand_over",
     "report.funnel",
     "report.diversity",
 ];

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod application;
 pub mod audit;
+pub mod checks;
 pub mod disclosure;
 pub mod ids;
 pub mod monitoring;

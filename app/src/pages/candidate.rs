@@ -73,7 +73,7 @@ fn done_text(code: &str) -> Option<&'static str> {
         "noted" => "Note added.",
         "held" => "Legal hold placed. Nothing it covers will be deleted until it is released.",
         "released" => "Legal hold released. The retention rules apply again.",
-        _ => return None,
+        other => return super::checks::done_text(other),
     })
 }
 
@@ -85,7 +85,7 @@ fn action_error(code: &str) -> Option<(&'static str, &'static str)> {
         "confirm" => ("confirm", "Tick the box to confirm the applicant asked to withdraw"),
         "stage" => ("stage", "Select the stage to move the candidate to"),
         "response" => ("response", "Select whether the offer was accepted or declined"),
-        _ => return None,
+        other => return super::checks::action_error(other),
     })
 }
 
@@ -141,6 +141,7 @@ fn Candidate(page: CandidatePage) -> impl IntoView {
         <Scores page=page.clone()/>
         {page.can_decide.then(|| view! { <Decisions page=page.clone()/> })}
         <Interviews page=page.clone()/>
+        {page.checks.clone().map(|section| view! { <super::checks::Checks page=page.clone() section/> })}
         <Notes page=page.clone()/>
         {page.retention.clone().map(|(summary, holds)| view! {
             <super::holds::Retention

@@ -9,6 +9,7 @@ pub mod apply;
 pub mod audit;
 pub mod candidate;
 pub mod careers;
+pub mod checks;
 pub mod components;
 pub mod holds;
 pub mod not_found;

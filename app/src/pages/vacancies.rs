@@ -286,6 +286,11 @@ fn AdvertFields(input: VacancyInput, problems: Signal<Vec<FieldError>>) -> impl 
             hint="Selectors see “Candidate 1”, “Candidate 2” and only the answers to the person specification until a candidate passes the sift."
             options=vec![("yes", "Yes (recommended)"), ("no", "No")]
             selected=input.name_blind problems/>
+        <h2 class="heading-l">"Pre-employment checks"</h2>
+        <Radios name="dbs_level" legend="Which criminal-record (DBS) check does the post need?"
+            hint="Only where the law allows one for this work. HR records it at offer stage; its details are reduced to the date, certificate number and decision six months after the decision."
+            options=std::iter::once(("none", "None")).chain(crate::domain::checks::DbsLevel::ALL.iter().map(|l| (l.code(), l.words()))).collect()
+            selected=input.dbs_level problems/>
     }
 }
 
@@ -602,6 +607,7 @@ fn ReadOnlyDetails(editor: VacancyEditor) -> impl IntoView {
             <SummaryRow key="Job family" value=i.job_family.clone()/>
             <SummaryRow key="Location tags" value=i.location_tags.clone()/>
             <SummaryRow key="Name-blind sift" value=if i.name_blind == "yes" { "Yes" } else { "No" }/>
+            <SummaryRow key="Criminal-record check" value=crate::domain::checks::DbsLevel::from_code(&i.dbs_level).map_or("None", |l| l.words())/>
             <SummaryRow key="Pipeline" value=stages/>
         </dl>
         <h2 class="heading-l">"Person specification"</h2>

@@ -125,6 +125,12 @@ pub(super) const DOCS: &[SettingDoc] = &[
         meaning: "How long a hire's application is kept after its hand-over to the HR system, in months (1 to 24).",
     },
     SettingDoc {
+        env: "SHORTLIST_DBS_DETAILS_MONTHS",
+        toml: "dbs_details_months",
+        default: "6",
+        meaning: "Months after a DBS decision at which the certificate's details are reduced to its date, number and the decision (1 to 24).",
+    },
+    SettingDoc {
         env: "SHORTLIST_DRAFT_RETENTION_DAYS",
         toml: "draft_retention_days",
         default: "30",

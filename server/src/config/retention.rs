@@ -23,6 +23,9 @@ pub struct RetentionConfig {
     /// How long a tribunal claim may take to arrive (HR is warned when the unsuccessful
     /// period is shorter).
     pub claim_window: ClaimWindow,
+    /// Months after a DBS decision at which the certificate's details are reduced to its
+    /// date, number and the decision.
+    pub dbs_details_months: u32,
 }
 
 /// The raw settings as read.
@@ -36,6 +39,7 @@ pub(super) struct RawRetention {
     pub claim_months: Option<u32>,
     pub conciliation_weeks: Option<u32>,
     pub claim_extension_months: Option<u32>,
+    pub dbs_details_months: Option<u32>,
 }
 
 pub(super) fn resolve_retention(
@@ -91,6 +95,10 @@ pub(super) fn resolve_retention(
              and SHORTLIST_CLAIM_EXTENSION_MONTHS (at most 12) are out of range"
         );
     }
+    let dbs_details_months = raw.dbs_details_months.unwrap_or(6);
+    if !(1..=24).contains(&dbs_details_months) {
+        bail!("SHORTLIST_DBS_DETAILS_MONTHS must be between 1 and 24");
+    }
     Ok(RetentionConfig {
         periods: Periods {
             unsuccessful_months: raw.unsuccessful_months,
@@ -101,5 +109,6 @@ pub(super) fn resolve_retention(
         purge_every_minutes,
         ledger_url,
         claim_window,
+        dbs_details_months,
     })
 }

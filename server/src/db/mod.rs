@@ -15,6 +15,7 @@
 
 pub mod applications;
 pub mod audit;
+pub mod checks;
 pub mod keys;
 pub mod mail;
 pub mod portal;

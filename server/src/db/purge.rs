@@ -206,6 +206,8 @@ pub async fn erase_rows(mut conn: Conn<'_>, id: Uuid, pseudonym: &[u8]) -> Resul
         "DELETE FROM application_answers WHERE application_id = $1",
         "DELETE FROM application_screening_answers WHERE application_id = $1",
         "DELETE FROM application_documents WHERE application_id = $1",
+        "DELETE FROM right_to_work_checks WHERE application_id = $1",
+        "DELETE FROM dbs_checks WHERE application_id = $1",
         "DELETE FROM consents WHERE application_id = $1",
         "DELETE FROM mail_outbox WHERE application_id = $1",
         "DELETE FROM legal_holds WHERE application_id = $1",
@@ -263,6 +265,8 @@ pub struct Counts {
     pub rows: i64,
     /// Applications purged again because a restored backup brought them back.
     pub restored: i64,
+    /// DBS checks reduced to their date, certificate number and decision.
+    pub dbs_minimised: i64,
 }
 
 /// Starts a purge-log entry.
@@ -290,9 +294,10 @@ pub async fn start_run(
 pub async fn count(conn: Conn<'_>, run: Uuid, add: Counts) -> Result<(), DbError> {
     const SQL: &str = "UPDATE purge_runs SET applications = applications + $2, drafts = drafts + $3, \
         documents = documents + $4, rows_deleted = rows_deleted + $5, \
-        restored_repurged = restored_repurged + $6 WHERE id = $1";
+        restored_repurged = restored_repurged + $6, dbs_minimised = dbs_minimised + $7 WHERE id = $1";
     on_conn!(conn, c => sqlx::query(SQL).bind(run).bind(add.applications).bind(add.drafts)
-        .bind(add.documents).bind(add.rows).bind(add.restored).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        .bind(add.documents).bind(add.rows).bind(add.restored).bind(add.dbs_minimised)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -302,13 +307,21 @@ pub async fn count(conn: Conn<'_>, run: Uuid, add: Counts) -> Result<(), DbError
 /// Database failure.
 pub async fn run_counts(conn: Conn<'_>, run: Uuid) -> Result<Counts, DbError> {
     const SQL: &str = "SELECT CAST(applications AS BIGINT), CAST(drafts AS BIGINT), \
-        CAST(documents AS BIGINT), CAST(rows_deleted AS BIGINT), CAST(restored_repurged AS BIGINT) \
-        FROM purge_runs WHERE id = $1";
-    let row: Option<(i64, i64, i64, i64, i64)> =
+        CAST(documents AS BIGINT), CAST(rows_deleted AS BIGINT), CAST(restored_repurged AS BIGINT), \
+        CAST(dbs_minimised AS BIGINT) FROM purge_runs WHERE id = $1";
+    let row: Option<(i64, i64, i64, i64, i64, i64)> =
         on_conn!(conn, c => sqlx::query_as(SQL).bind(run).fetch_optional(&mut *c).await)?;
-    Ok(row.map_or_else(Counts::default, |(applications, drafts, documents, rows, restored)| {
-        Counts { applications, drafts, documents, rows, restored }
-    }))
+    Ok(row.map_or_else(
+        Counts::default,
+        |(applications, drafts, documents, rows, restored, dbs_minimised)| Counts {
+            applications,
+            drafts,
+            documents,
+            rows,
+            restored,
+            dbs_minimised,
+        },
+    ))
 }
 
 /// Closes a purge-log entry.

@@ -270,6 +270,12 @@ struct ManagedRow {
     name_blind: bool,
     job_family: Option<String>,
     closing_alert_at: Option<DateTime<Utc>>,
+    dbs_level: String,
+}
+
+/// The stored code of the criminal-record check a vacancy needs.
+fn dbs_code(spec: &VacancySpec) -> &'static str {
+    spec.dbs_level.map_or("none", app::domain::checks::DbsLevel::code)
 }
 
 fn decode(what: &str) -> DbError {
@@ -283,7 +289,7 @@ fn decode(what: &str) -> DbError {
 #[tracing::instrument(skip_all)]
 pub async fn managed(mut conn: Conn<'_>, id: VacancyId) -> Result<Option<Managed>, DbError> {
     let sql = format!(
-        "SELECT {COLUMNS}, status, name_blind, job_family, closing_alert_at FROM vacancies WHERE id = $1"
+        "SELECT {COLUMNS}, status, name_blind, job_family, closing_alert_at, dbs_level FROM vacancies WHERE id = $1"
     );
     let v = id.as_uuid();
     let row: Option<ManagedRow> = on_conn!(conn.reborrow(), c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(v).fetch_optional(&mut *c).await)?;
@@ -317,6 +323,7 @@ pub async fn managed(mut conn: Conn<'_>, id: VacancyId) -> Result<Option<Managed
         job_family: row.job_family,
         location_tags: tags.into_iter().map(|(t,)| t).collect(),
         name_blind: row.name_blind,
+        dbs_level: app::domain::checks::DbsLevel::from_code(&row.dbs_level),
         stages: stages
             .iter()
             .map(|(s,)| Stage::from_code(s).ok_or_else(|| decode("stage")))
@@ -355,13 +362,13 @@ pub async fn create(
 ) -> Result<(), DbError> {
     const SQL: &str = "INSERT INTO vacancies (id, title, team, location, salary_min, salary_max, \
                        summary, description, posts, status, closes_at, created_at, updated_at, \
-                       name_blind, job_family) \
-                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $11, $12, $13)";
+                       name_blind, job_family, dbs_level) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $11, $12, $13, $14)";
     on_conn!(conn.reborrow(), c => sqlx::query(SQL)
         .bind(id.as_uuid()).bind(&spec.title).bind(&spec.team).bind(&spec.location)
         .bind(spec.salary.min_pounds).bind(spec.salary.max_pounds).bind(&spec.summary)
         .bind(&spec.description).bind(spec.posts).bind(spec.closes_at).bind(now)
-        .bind(spec.name_blind).bind(&spec.job_family)
+        .bind(spec.name_blind).bind(&spec.job_family).bind(dbs_code(spec))
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     set_tags(conn.reborrow(), id, &spec.location_tags).await?;
     set_fixed_parts(conn, id, spec).await
@@ -382,14 +389,14 @@ pub async fn update(
 ) -> Result<bool, DbError> {
     const SQL: &str = "UPDATE vacancies SET title = $2, team = $3, location = $4, salary_min = $5, \
                        salary_max = $6, summary = $7, description = $8, posts = $9, closes_at = $10, \
-                       updated_at = $11, name_blind = $12, job_family = $13, \
+                       updated_at = $11, name_blind = $12, job_family = $13, dbs_level = $14, \
                        closing_alert_at = CASE WHEN $10 > $11 THEN NULL ELSE closing_alert_at END \
                        WHERE id = $1";
     let n = on_conn!(conn.reborrow(), c => sqlx::query(SQL)
         .bind(id.as_uuid()).bind(&spec.title).bind(&spec.team).bind(&spec.location)
         .bind(spec.salary.min_pounds).bind(spec.salary.max_pounds).bind(&spec.summary)
         .bind(&spec.description).bind(spec.posts).bind(spec.closes_at).bind(now)
-        .bind(spec.name_blind).bind(&spec.job_family)
+        .bind(spec.name_blind).bind(&spec.job_family).bind(dbs_code(spec))
         .execute(&mut *c).await?.rows_affected());
     if n == 0 {
         return Ok(false);

@@ -5,6 +5,7 @@
 //! path and the server-function path from one closure, so the two can never disagree.
 
 mod applying;
+mod checks;
 mod csrf;
 mod errors;
 mod headers;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub selection: crate::selection::StoreSelection,
     /// Vacancy management.
     pub vacancy_admin: crate::vacancy_admin::VacancyAdmin,
+    /// Pre-employment checks and the hand-over of hires.
+    pub checks: crate::checks::StoreChecks,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -118,6 +121,17 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/candidates/{id}/reveal", post(selection::reveal))
         .route("/staff/candidates/{id}/cv", get(selection::cv))
         .route("/staff/candidates/{id}/hold", post(selection::hold))
+        // The evidence can be as large as a CV: the body limit layer below bounds it, not
+        // axum's 2 MB default for multipart.
+        .route(
+            "/staff/candidates/{id}/right-to-work",
+            post(checks::right_to_work).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/staff/candidates/{id}/right-to-work/evidence", get(checks::evidence))
+        .route("/staff/candidates/{id}/dbs", post(checks::dbs))
+        .route("/staff/candidates/{id}/hire.json", get(checks::export_json))
+        .route("/staff/candidates/{id}/hire.csv", get(checks::export_csv))
+        .route("/staff/candidates/{id}/hand-over", post(checks::hand_over))
         .route("/staff/vacancies/{id}/hold", post(selection::hold_vacancy))
         .route("/staff/holds/{id}/release", post(selection::release_hold))
         .route("/apply/resume/{token}", get(applying::resume))

@@ -34,7 +34,7 @@ fn page(id: ApplicationId) -> String {
 }
 
 /// Resolves the candidate in the path and authorises `action` on its vacancy.
-async fn resolve(
+pub(super) async fn resolve(
     state: &AppState,
     actor: &Actor,
     peer: SocketAddr,
@@ -385,7 +385,7 @@ pub async fn cv(
 /// `Content-Disposition: attachment` with the original name made safe: ASCII letters,
 /// digits, `.`, `-` and `_` only in the plain form, and the full name percent-encoded
 /// (RFC 6266 / 5987) for browsers that read `filename*`.
-fn attachment(name: &str) -> String {
+pub(super) fn attachment(name: &str) -> String {
     let plain: String = name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })

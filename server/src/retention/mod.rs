@@ -112,6 +112,8 @@ pub struct Plan {
     pub interrupted: usize,
     /// Applications the erasure ledger lists that are back in the database (a restore).
     pub restored: usize,
+    /// DBS checks whose details would be reduced to date, number and decision.
+    pub dbs_minimise: usize,
 }
 
 /// How a real run ended.
@@ -142,6 +144,7 @@ pub struct Purger {
     ledger: Ledger,
     clock: Arc<dyn Clock>,
     failpoint: Option<Failpoint>,
+    dbs_details_months: u32,
 }
 
 impl std::fmt::Debug for Purger {
@@ -160,7 +163,14 @@ impl Purger {
         ledger: Ledger,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { db, documents, pseudonyms, ledger, clock, failpoint: None }
+        Self { db, documents, pseudonyms, ledger, clock, failpoint: None, dbs_details_months: 6 }
+    }
+
+    /// The same service, reducing DBS details `months` after their decision (default 6).
+    #[must_use]
+    pub const fn with_dbs_details_months(mut self, months: u32) -> Self {
+        self.dbs_details_months = months;
+        self
     }
 
     /// The same service, stopping where `failpoint` says (tests).
@@ -185,9 +195,16 @@ impl Purger {
         let mut conn = self.db.acquire().await?;
         let due = db::purge::due(conn.conn(), as_of, i64::MAX).await?;
         let interrupted = db::purge::marked(conn.conn()).await?.len();
+        let dbs_minimise = crate::checks::dbs_due(
+            conn.conn(),
+            app::domain::time::to_uk(as_of).0.date(),
+            self.dbs_details_months,
+        )
+        .await?
+        .len();
         drop(conn);
         let restored = self.restored().await?.len();
-        Ok(Plan { due, interrupted, restored })
+        Ok(Plan { due, interrupted, restored, dbs_minimise })
     }
 
     /// Ledger entries present in the database again. Only when the database's newest finished
@@ -323,6 +340,22 @@ impl Purger {
                 break;
             }
         }
+        // 4. DBS details past their time (PRODUCT §2.6): reduced, not deleted.
+        let minimised = crate::checks::minimise_dbs(
+            &self.db,
+            app::domain::time::to_uk(as_of).0.date(),
+            self.dbs_details_months,
+            self.clock.now(),
+        )
+        .await?;
+        if minimised > 0 {
+            let mut conn = self.db.acquire().await?;
+            let add = Counts {
+                dbs_minimised: i64::try_from(minimised).unwrap_or(i64::MAX),
+                ..Counts::default()
+            };
+            db::purge::count(conn.conn(), run, add).await?;
+        }
         Ok(())
     }
 
@@ -348,6 +381,7 @@ impl Purger {
                 documents: i64::try_from(erased.documents).unwrap_or(i64::MAX),
                 rows: i64::try_from(erased.rows).unwrap_or(i64::MAX),
                 restored: i64::from(restored),
+                dbs_minimised: 0,
             };
             db::purge::count(tx.conn(), run, counts).await?;
         }

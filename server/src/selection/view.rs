@@ -32,13 +32,14 @@ use uuid::Uuid;
 #[derive(Debug, Clone)]
 pub struct StoreSelectionView {
     db: Database,
+    dbs_months: u32,
 }
 
 impl StoreSelectionView {
     /// Reads from `db`.
     #[must_use]
-    pub const fn new(db: Database) -> Self {
-        Self { db }
+    pub const fn new(db: Database, dbs_months: u32) -> Self {
+        Self { db, dbs_months }
     }
 }
 
@@ -354,6 +355,14 @@ impl app::ports::Selection for StoreSelectionView {
         } else {
             None
         };
+        // Checks are HR's alone (PRODUCT §3.1): nobody else's page even asks for them.
+        let checks = if viewer.manages_checks {
+            crate::checks::section(conn.conn(), id, self.dbs_months)
+                .await
+                .map_err(AppError::internal)?
+        } else {
+            None
+        };
         let kept: Option<Kept> = if rejected {
             db::staff_forms::kept(
                 conn.conn(),
@@ -491,6 +500,7 @@ impl app::ports::Selection for StoreSelectionView {
             can_decide: viewer.can_decide && active,
             can_reveal: viewer.can_reveal && hidden && !c.restricted,
             retention,
+            checks,
             problems: kept.as_ref().map(|k| k.problems.clone()).unwrap_or_default(),
             typed: kept.map(|k| k.typed).unwrap_or_default(),
         })

@@ -146,6 +146,20 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
             String::new(),
             "sNNFFFF",
         ),
+        // Pre-employment checks and the hand-over of hires: HR only, whatever the stage (a
+        // candidate before the offer is answered with the reason, not the data).
+        (
+            "POST",
+            "/staff/candidates/{c}/right-to-work",
+            multipart(&[("rtw_type", "manual")]),
+            "sYYFFFN",
+        ),
+        ("GET", "/staff/candidates/{c}/right-to-work/evidence", String::new(), "sNNFFFN"),
+        ("POST", "/staff/candidates/{c}/dbs", "dbs_level=".into(), "sYYFFFN"),
+        ("POST", "/staff/candidates/not-an-id/dbs", "dbs_level=".into(), "sNNNNNN"),
+        ("GET", "/staff/candidates/{c}/hire.json", String::new(), "sYYFFFN"),
+        ("GET", "/staff/candidates/{c}/hire.csv", String::new(), "sYYFFFN"),
+        ("POST", "/staff/candidates/{c}/hand-over", String::new(), "sYYFFFN"),
         // Each person's own second factor; the code step needs a part-finished sign-in, and
         // without one sends everybody back to the sign-in page.
         ("POST", "/api/two-factor", String::new(), "sYYYYYY"),

@@ -11,6 +11,8 @@
 //! - `signin`: staff sign-in, sign-out and sessions over HTTP.
 //! - `selection`: the pipeline board and candidate pages from outside: EO separation, the
 //!   name-blind sift, independent scoring.
+//! - `checks`: pre-employment checks, the hire export against its documented schema, the
+//!   hand-over, DBS minimisation and the purge of checks, on both backends.
 //! - `decisions`: rejections, the restriction freeze, version checks, the pipeline to hired.
 //! - `retention`: stored retention dates, legal holds, the purge's completeness on both
 //!   backends, interruption at every step, a restored backup purged again, two purgers at once.
@@ -32,6 +34,7 @@ mod access;
 mod accounts;
 mod applicant;
 mod applying;
+mod checks;
 mod conformance;
 mod decisions;
 mod documents;

@@ -370,6 +370,8 @@ pub struct CandidatePage {
     pub can_reveal: bool,
     /// Its retention date and rule in one line, with the holds on it (HR, auditors).
     pub retention: Option<(String, Holds)>,
+    /// Pre-employment checks and the hand-over, for HR from the offer stage on.
+    pub checks: Option<crate::domain::checks::ChecksSection>,
     /// Problems with the viewer's last refused form on this page.
     pub problems: Vec<FieldError>,
     /// That form's fields as typed, to show again.
@@ -408,6 +410,8 @@ pub struct Viewer {
     pub sees_retention: bool,
     /// May place and release legal holds.
     pub manages_retention: bool,
+    /// May record pre-employment checks and hand hires over (HR).
+    pub manages_checks: bool,
 }
 
 impl Viewer {
@@ -432,6 +436,7 @@ impl Viewer {
             can_reveal: may(Action::RevealIdentityEarly(vacancy)),
             sees_retention: may(Action::ViewRetention),
             manages_retention: may(Action::ManageRetention),
+            manages_checks: may(Action::ManageChecks(vacancy)),
         })
     }
 }

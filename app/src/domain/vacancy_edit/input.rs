@@ -62,6 +62,8 @@ pub struct VacancyInput {
     pub location_tags: String,
     /// `yes` or `no`.
     pub name_blind: String,
+    /// `none` or a [`crate::domain::checks::DbsLevel`] code.
+    pub dbs_level: String,
     /// The optional stages chosen (codes).
     pub stages: Vec<String>,
     /// The person specification.
@@ -151,6 +153,7 @@ impl VacancyInput {
                 "job_family" => input.job_family = v,
                 "location_tags" => input.location_tags = v,
                 "name_blind" => input.name_blind = v,
+                "dbs_level" => input.dbs_level = v,
                 "stage" => input.stages.push(v),
                 other => {
                     if let Some(staff) = other.strip_prefix("role_") {
@@ -187,6 +190,7 @@ impl VacancyInput {
             posts: "1".into(),
             closes_time: "23:59".into(),
             name_blind: "yes".into(),
+            dbs_level: "none".into(),
             stages: Stage::ALL.iter().filter(|s| s.optional()).map(|s| s.code().into()).collect(),
             ..Self::default()
         }
@@ -217,6 +221,7 @@ impl VacancyInput {
             job_family: spec.job_family.clone().unwrap_or_default(),
             location_tags: spec.location_tags.join(", "),
             name_blind: if spec.name_blind { "yes" } else { "no" }.into(),
+            dbs_level: spec.dbs_level.map_or("none", crate::domain::checks::DbsLevel::code).into(),
             stages: spec.stages.iter().filter(|s| s.optional()).map(|s| s.code().into()).collect(),
             criteria: spec
                 .criteria
@@ -383,6 +388,21 @@ impl VacancyInput {
             }
         };
 
+        // Absent counts as none: the form always sends one of the radios.
+        let dbs_level = match self.dbs_level.trim() {
+            "" | "none" => Some(None),
+            code => match crate::domain::checks::DbsLevel::from_code(code) {
+                Some(level) => Some(Some(level)),
+                None => {
+                    problems.push(FieldError::new(
+                        "dbs_level",
+                        "Select the criminal-record check the post needs, or none",
+                    ));
+                    None
+                }
+            },
+        };
+
         let (stages, criteria, questions) = if locked {
             (Vec::new(), Vec::new(), Vec::new())
         } else {
@@ -397,8 +417,8 @@ impl VacancyInput {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let (Some(salary), Some(closes_at), Some(posts), Some(name_blind)) =
-            (salary, closes_at, posts, name_blind)
+        let (Some(salary), Some(closes_at), Some(posts), Some(name_blind), Some(dbs_level)) =
+            (salary, closes_at, posts, name_blind, dbs_level)
         else {
             return Err(vec![FieldError::new("title", "Check the form")]);
         };
@@ -414,6 +434,7 @@ impl VacancyInput {
             job_family,
             location_tags,
             name_blind,
+            dbs_level,
             stages,
             criteria,
             questions,

@@ -190,6 +190,8 @@ pub struct VacancySpec {
     pub location_tags: Vec<String>,
     /// Whether the sift hides who candidates are.
     pub name_blind: bool,
+    /// The criminal-record check the post needs, if any.
+    pub dbs_level: Option<crate::domain::checks::DbsLevel>,
     /// The pipeline, in order.
     pub stages: Vec<Stage>,
     /// The person specification.

@@ -139,6 +139,7 @@ fn every_field_says_what_is_wrong() {
     assert_eq!(fields(&[("posts", "0")]), vec!["posts"]);
     assert_eq!(fields(&[("posts", "1.5")]), vec!["posts"]);
     assert_eq!(fields(&[("name_blind", "maybe")]), vec!["name_blind"]);
+    assert_eq!(fields(&[("dbs_level", "very_enhanced")]), vec!["dbs_level"]);
     assert_eq!(fields(&[("stage", "hired")]), vec!["stages"]);
     assert_eq!(fields(&[("criterion_1_text", "")]), vec!["criterion_1_text"]);
     assert_eq!(fields(&[("criterion_1_weight", "11")]), vec!["criterion_1_weight"]);
