@@ -110,7 +110,7 @@ fn Choice(
     let error_id = format!("{name}-error");
     let described = message.is_some().then(|| error_id.clone());
     view! {
-        <fieldset class="fieldset" id=name aria-describedby=described>
+        <fieldset class="fieldset" aria-describedby=described>
             <legend class="fieldset__legend fieldset__legend--s">{legend}</legend>
             <Inline message id=error_id/>
             <div class="radios">
