@@ -353,6 +353,16 @@ pub trait Portal: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<bool, AppError>;
 
+    /// Names a referee for one of the holder's applications, with the consent to contact
+    /// them. Only once the employer has asked for referees, and no more than it asked for.
+    async fn add_referee(
+        &self,
+        secret: &str,
+        application: crate::domain::ApplicationId,
+        input: crate::domain::references::RefereeInput,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError>;
+
     /// Ends this portal link at once.
     async fn sign_out(&self, secret: &str, now: DateTime<Utc>) -> Result<(), AppError>;
 }

@@ -10,7 +10,7 @@ use crate::pages::{
     careers::CareersPage,
     not_found::NotFound,
     pipeline::PipelineBoardPage,
-    portal::{ContactPage, PortalPage, PortalSignInPage, WithdrawPage},
+    portal::{ContactPage, PortalPage, PortalSignInPage, RefereePage, WithdrawPage},
     reports::{DiversityReportPage, FunnelReportPage},
     retention::{RetentionPage, RetentionSchedulePage},
     settings::{PrivacyNoticePage, RejectionSettingsPage},
@@ -122,6 +122,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("portal"), StaticSegment("contact"))
                             view=ContactPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("portal"), StaticSegment("referees"), ParamSegment("id"))
+                            view=RefereePage
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -51,6 +51,8 @@ pub enum Refusal {
     NotExported,
     /// Already handed over.
     HandedOver,
+    /// Referees were already asked for.
+    AlreadyRequested,
 }
 
 impl Refusal {
@@ -67,6 +69,7 @@ impl Refusal {
             Self::NotHired => "not_hired",
             Self::NotExported => "not_exported",
             Self::HandedOver => "handed_over",
+            Self::AlreadyRequested => "references_requested",
         }
     }
 }
@@ -88,16 +91,18 @@ impl std::fmt::Debug for StoreChecks {
     }
 }
 
-/// The facts that decide whether checks may be recorded.
-struct Facts {
-    vacancy: Uuid,
-    stage: Stage,
-    restricted: bool,
-    ended: bool,
-    hired: bool,
+/// The facts that decide whether checks (and a request for referees) may be made.
+pub(crate) struct Facts {
+    pub(crate) vacancy: Uuid,
+    pub(crate) stage: Stage,
+    pub(crate) restricted: bool,
+    pub(crate) ended: bool,
+    pub(crate) hired: bool,
+    pub(crate) email: Option<String>,
+    pub(crate) vacancy_title: String,
 }
 
-async fn facts(conn: db::Conn<'_>, id: Uuid) -> Result<Option<Facts>, DbError> {
+pub(crate) async fn facts(conn: db::Conn<'_>, id: Uuid) -> Result<Option<Facts>, DbError> {
     let Some(c) = db::selection::candidate(conn, id).await? else { return Ok(None) };
     let stage = Stage::from_code(&c.stage)
         .ok_or_else(|| DbError::Sqlx(sqlx::Error::Decode("unknown stage".into())))?;
@@ -108,12 +113,14 @@ async fn facts(conn: db::Conn<'_>, id: Uuid) -> Result<Option<Facts>, DbError> {
         restricted: c.restricted,
         ended: c.status != "submitted" || (c.outcome.is_some() && !hired),
         hired,
+        email: c.email,
+        vacancy_title: c.vacancy_title,
     }))
 }
 
 impl Facts {
     /// Why checks may not be recorded now, if they may not.
-    fn refusal(&self) -> Option<Refusal> {
+    pub(crate) fn refusal(&self) -> Option<Refusal> {
         if self.restricted {
             Some(Refusal::Restricted)
         } else if self.ended {
@@ -126,7 +133,12 @@ impl Facts {
     }
 }
 
-fn audit(cx: &Context, action: &'static str, id: Uuid, vacancy: Uuid) -> db::audit::AuditEntry {
+pub(crate) fn audit(
+    cx: &Context,
+    action: &'static str,
+    id: Uuid,
+    vacancy: Uuid,
+) -> db::audit::AuditEntry {
     db::audit::AuditEntry {
         at: cx.now,
         actor: Some(cx.by),
@@ -151,6 +163,21 @@ fn boxes(pairs: &[(String, String)], prefix: &str) -> [String; 3] {
     ["day", "month", "year"].map(|part| field(pairs, &format!("{prefix}_{part}")))
 }
 
+/// Keeps a refused candidate-page form for its author (shown again with its problems).
+pub(crate) async fn keep_form(
+    db: &Database,
+    cx: &Context,
+    id: ApplicationId,
+    problems: Vec<FieldError>,
+    typed: &[(String, String)],
+) -> Answer<()> {
+    let kept = crate::selection::Kept { problems, typed: typed.to_vec() };
+    let json = serde_json::to_string(&kept).unwrap_or_default();
+    let mut conn = db.acquire().await?;
+    db::staff_forms::keep(conn.conn(), cx.by, &form_key(id), &json, cx.now).await?;
+    Ok(Err(Refusal::Invalid))
+}
+
 impl StoreChecks {
     /// Checks over `db`, evidence in `documents`, refusing evidence over `upload_limit` bytes.
     #[must_use]
@@ -165,11 +192,7 @@ impl StoreChecks {
         problems: Vec<FieldError>,
         typed: &[(String, String)],
     ) -> Answer<()> {
-        let kept = crate::selection::Kept { problems, typed: typed.to_vec() };
-        let json = serde_json::to_string(&kept).unwrap_or_default();
-        let mut conn = self.db.acquire().await?;
-        db::staff_forms::keep(conn.conn(), cx.by, &form_key(id), &json, cx.now).await?;
-        Ok(Err(Refusal::Invalid))
+        keep_form(&self.db, cx, id, problems, typed).await
     }
 
     /// Records (or replaces) the right-to-work check, with its evidence if `evidence` holds a

@@ -21,6 +21,7 @@ pub mod http;
 pub mod mail;
 pub mod monitoring;
 pub mod portal;
+pub mod references;
 pub mod reports;
 pub mod retention;
 pub mod seed;

@@ -6,6 +6,9 @@
 //! link answers the same whether or not the address is known, so the form cannot be used to
 //! find out who has applied.
 //!
+//! Once HR asks for referees, the portal shows the application's referees and lets the
+//! applicant name them, one consent record (the words' version and hash) with each.
+//!
 //! Never logs addresses, names or links; never returns equal-opportunities answers or
 //! anything staff have written.
 
@@ -16,11 +19,13 @@ use app::domain::application::{self as form, AboutYouInput, Reference, Status};
 use app::domain::portal::{
     ContactDetails, Decided, LINK_DAYS, PortalApplication, PortalView, ReserveListState,
 };
+use app::domain::references::{self, PortalReferees, RefereeInput};
 use app::domain::{ApplicationId, staff::plausible_email};
 use app::error::AppError;
 use app::ports::Portal;
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
+use sha2::Digest as _;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -101,6 +106,31 @@ impl StorePortal {
             .and_then(|s| Status::from_code(&s))
             .ok_or(AppError::NotFound)?;
         Ok((email, status))
+    }
+
+    /// The referees part of one application, once the employer has asked for them.
+    async fn referees_of(
+        &self,
+        mut conn: db::Conn<'_>,
+        id: uuid::Uuid,
+        status: &str,
+        outcome: Option<&str>,
+    ) -> Result<Option<PortalReferees>, AppError> {
+        let Some((_, wanted)) =
+            db::references::requested(conn.reborrow(), id).await.map_err(AppError::internal)?
+        else {
+            return Ok(None);
+        };
+        let named = crate::references::rows(
+            db::references::referees(conn, id).await.map_err(AppError::internal)?,
+        );
+        let live = status == "submitted" && outcome.is_none();
+        Ok(Some(PortalReferees {
+            wanted,
+            can_add: live && named.len() < usize::try_from(wanted).unwrap_or(0),
+            referees: named,
+            consent: references::consent_wording(&self.settings.organisation),
+        }))
     }
 
     /// Whether `secret` is a live portal link (for the handler that opens emailed links).
@@ -200,9 +230,21 @@ impl Portal for StorePortal {
             phone: s(c.phone),
             contact_method: s(c.contact_method),
         });
+        let mut referees = std::collections::HashMap::new();
+        {
+            let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
+            for r in &rows {
+                if let Some(portal) =
+                    self.referees_of(conn.conn(), r.id, &r.status, r.outcome.as_deref()).await?
+                {
+                    referees.insert(r.id, portal);
+                }
+            }
+        }
         let applications = rows
             .into_iter()
             .filter_map(|r| {
+                let referees = referees.remove(&r.id);
                 Some(PortalApplication {
                     id: ApplicationId::from_uuid(r.id),
                     reference: Reference::parse(&r.reference)?,
@@ -215,6 +257,7 @@ impl Portal for StorePortal {
                         given_at: r.given_at,
                         expires_at: r.expires_at,
                     },
+                    referees,
                 })
             })
             .collect();
@@ -294,6 +337,44 @@ impl Portal for StorePortal {
                 .await
                 .map_err(AppError::internal)?;
         }
+        tx.commit().await.map_err(AppError::internal)
+    }
+
+    async fn add_referee(
+        &self,
+        secret: &str,
+        application: ApplicationId,
+        input: RefereeInput,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
+        let (email, status) = Self::owned(&mut tx, secret, application, now).await?;
+        let referee = input.validate(&email).map_err(AppError::Validation)?;
+        let id = application.as_uuid();
+        let outcome = db::selection::candidate(tx.conn(), id)
+            .await
+            .map_err(AppError::internal)?
+            .and_then(|c| c.outcome);
+        let state = self.referees_of(tx.conn(), id, status.code(), outcome.as_deref()).await?;
+        let Some(state) = state else {
+            return Err(AppError::field(
+                "referee_name",
+                "We have not asked for referees for this application yet",
+            ));
+        };
+        if !state.can_add {
+            return Err(AppError::field(
+                "referee_name",
+                "You have already named all the referees we asked for, or this application has ended",
+            ));
+        }
+        if state.referees.iter().any(|r| r.email == referee.email) {
+            return Err(AppError::field("referee_email", "You have already named this referee"));
+        }
+        let digest: [u8; 32] = sha2::Sha256::digest(state.consent.as_bytes()).into();
+        db::references::add(tx.conn(), id, &referee, &digest, now)
+            .await
+            .map_err(AppError::internal)?;
         tx.commit().await.map_err(AppError::internal)
     }
 

@@ -113,6 +113,12 @@ impl Application {
             documents.clone(),
             config.applying.upload_limit,
         );
+        let references = crate::references::StoreReferences::new(
+            db.clone(),
+            outbox.clone(),
+            config.organisation_name.clone(),
+            config.public_url.clone(),
+        );
         let staff_admin = StaffAdmin::new(
             db.clone(),
             outbox,
@@ -180,6 +186,7 @@ impl Application {
             vacancy_admin: vacancy_admin.clone(),
             selection,
             checks,
+            references,
         };
         Ok(Self {
             listener,

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod monitoring;
 pub mod password;
 pub mod portal;
+pub mod references;
 pub mod reports;
 pub mod retention;
 pub mod rights;

@@ -41,6 +41,8 @@ pub struct PortalApplication {
     pub withdrawn_at: Option<DateTime<Utc>>,
     /// The reserve-list consent.
     pub reserve_list: ReserveListState,
+    /// The referees, once the employer has asked for them.
+    pub referees: Option<super::references::PortalReferees>,
 }
 
 impl PortalApplication {
@@ -162,6 +164,7 @@ mod tests {
                 given_at: given.then_some(at),
                 expires_at: given.then_some(at),
             },
+            referees: None,
         }
     }
 

@@ -142,6 +142,7 @@ fn Candidate(page: CandidatePage) -> impl IntoView {
         {page.can_decide.then(|| view! { <Decisions page=page.clone()/> })}
         <Interviews page=page.clone()/>
         {page.checks.clone().map(|section| view! { <super::checks::Checks page=page.clone() section/> })}
+        {page.references.clone().map(|section| view! { <super::checks::References page=page.clone() section/> })}
         <Notes page=page.clone()/>
         {page.retention.clone().map(|(summary, holds)| view! {
             <super::holds::Retention

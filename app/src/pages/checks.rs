@@ -27,6 +27,7 @@ pub fn done_text(code: &str) -> Option<&'static str> {
         "handed_over" => {
             "Hand-over confirmed. The application is now kept for the hired retention period."
         }
+        "references_requested" => "Referees asked for. The applicant has been emailed.",
         _ => return None,
     })
 }
@@ -44,6 +45,7 @@ pub fn action_error(code: &str) -> Option<(&'static str, &'static str)> {
             ("hand-over", "Export the hire for the HR system before confirming the hand-over")
         }
         "handed_over" => ("hand-over", "This hire has already been handed over"),
+        "references_requested" => ("references", "Referees have already been asked for"),
         _ => return None,
     })
 }
@@ -258,6 +260,57 @@ fn HandOver(hand_over: HandOverView, id: String) -> impl IntoView {
         <p class="body" id="hand-over-state">{state}</p>
         {confirm}
     }
+}
+
+/// The references part of the candidate page: the referees the applicant named and, for HR
+/// before asking, the form that asks for them.
+#[component]
+pub fn References(
+    page: CandidatePage,
+    section: crate::domain::references::ReferencesSection,
+) -> impl IntoView {
+    let wanted = page.typed_or("wanted", "2");
+    let request = section.can_request.then(|| view! {
+        <form method="post" action=format!("/staff/candidates/{}/references/request", page.id)>
+            <div class="form-group">
+                <label class="label" for="wanted">"How many referees?"</label>
+                <p class="hint" id="wanted-hint">"We email the applicant to name them, and to agree to each being contacted, in their applicant page."</p>
+                <Inline message=problem(&page, "wanted") id="wanted-error".to_owned()/>
+                <input class="input input--width-2" id="wanted" name="wanted" type="text" inputmode="numeric" value=wanted aria-describedby="wanted-hint"/>
+            </div>
+            <button class="button" type="submit">"Ask the applicant for referees"</button>
+        </form>
+    });
+    view! {
+        <section aria-labelledby="references">
+            <h2 class="heading-l" id="references">"References"</h2>
+            <p class="hint">"Referees’ details are third-party personal data: they are deleted with the application."</p>
+            {match section.requested.clone() {
+                Some((at, wanted)) => view! {
+                    <p class="body">{format!("Asked for {wanted} on {at}. The applicant has named {}.", section.referees.len())}</p>
+                }.into_any(),
+                None => view! { <p class="body">"Referees have not been asked for yet."</p> }.into_any(),
+            }}
+            {(!section.referees.is_empty()).then(|| view! {
+                <table class="table" id="referees">
+                    <caption class="visually-hidden">"Referees the applicant named"</caption>
+                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"How the applicant knows them"</th><th scope="col">"Named"</th></tr></thead>
+                    <tbody>
+                        {section.referees.iter().map(|r| view! {
+                            <tr>
+                                <td>{r.name.clone()}{r.organisation.clone().map(|o| format!(", {o}"))}</td>
+                                <td>{r.email.clone()}</td>
+                                <td>{r.relationship.clone()}</td>
+                                <td>{r.added.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            {request}
+        </section>
+    }
+    .into_any()
 }
 
 /// The section, for a page that carries one.

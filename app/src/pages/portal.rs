@@ -129,6 +129,31 @@ pub async fn correct_contact(
     Ok(())
 }
 
+/// Names a referee for one of the holder's applications, with consent to contact them.
+#[server(prefix = "/api", endpoint = "portal-referee")]
+pub async fn add_referee(
+    application: String,
+    referee_name: Option<String>,
+    referee_email: Option<String>,
+    relationship: Option<String>,
+    organisation: Option<String>,
+    consent: Option<String>,
+) -> Result<(), AppError> {
+    // Authorisation: the portal secret, and the application must be the holder's (port).
+    let (services, secret) = server::holder()?;
+    let id = server::application(&application)?;
+    let input = crate::domain::references::RefereeInput {
+        name: referee_name.unwrap_or_default(),
+        email: referee_email.unwrap_or_default(),
+        relationship: relationship.unwrap_or_default(),
+        organisation: organisation.unwrap_or_default(),
+        consent: consent.unwrap_or_default(),
+    };
+    services.portal.add_referee(&secret, id, input, services.clock.now()).await?;
+    leptos_axum::redirect(&format!("/portal?done=referee&application={id}"));
+    Ok(())
+}
+
 /// Signs out of the portal: the link stops working at once.
 #[server(prefix = "/api", endpoint = "portal-sign-out")]
 pub async fn portal_sign_out() -> Result<(), AppError> {
@@ -192,6 +217,7 @@ fn banner_for(code: &str) -> Option<&'static str> {
         "reserve-given" => Some("We will keep your application for other jobs."),
         "reserve-withdrawn" => Some("We will no longer keep your application for other jobs."),
         "contact" => Some("Your contact details have been updated."),
+        "referee" => Some("Referee added. We will not contact them until we are ready to."),
         _ => None,
     }
 }
@@ -248,6 +274,9 @@ fn ApplicationCard(app: PortalApplication, wording: String) -> impl IntoView {
     };
     let on_list = app.reserve_list.given_at.is_some();
     let withdraw_href = format!("/portal/withdraw/{id}");
+    let referees = app.referees.clone().map(|r| {
+        view! { <Referees referees=r id=id.clone() title=app.vacancy_title.clone()/> }
+    });
     view! {
         <section class="portal-application" aria-labelledby=heading_id.clone()>
             <h2 class="heading-m" id=heading_id.clone()>{app.vacancy_title.clone()}</h2>
@@ -285,6 +314,7 @@ fn ApplicationCard(app: PortalApplication, wording: String) -> impl IntoView {
             } else {
                 ().into_any()
             }}
+            {referees}
             {app.can_withdraw().then(|| view! {
                 <p class="body">
                     <a class="link" href=withdraw_href.clone()>
@@ -293,6 +323,105 @@ fn ApplicationCard(app: PortalApplication, wording: String) -> impl IntoView {
                 </p>
             })}
         </section>
+    }
+}
+
+#[component]
+fn Referees(
+    referees: crate::domain::references::PortalReferees,
+    id: String,
+    title: String,
+) -> impl IntoView {
+    let named = referees.referees.len();
+    view! {
+        <h3 class="heading-s">"Referees"</h3>
+        <p class="body">{format!("We have asked for {} referee{}. You have named {named}.", referees.wanted, if referees.wanted == 1 { "" } else { "s" })}</p>
+        {(!referees.referees.is_empty()).then(|| view! {
+            <ul class="list">
+                {referees.referees.iter().map(|r| view! {
+                    <li>{format!("{} ({}), {}", r.name, r.email, r.relationship)}</li>
+                }).collect_view()}
+            </ul>
+        })}
+        {referees.can_add.then(|| view! {
+            <p class="body"><a class="link" href=format!("/portal/referees/{id}")>
+                "Name a referee"<span class="visually-hidden">" for " {title.clone()}</span>
+            </a></p>
+        })}
+    }
+}
+
+/// `/portal/referees/:id`: name a referee, with consent to contact them.
+#[component]
+pub fn RefereePage() -> impl IntoView {
+    let params = use_params_map();
+    let wanted = params.read_untracked().get("id").unwrap_or_default();
+    with_portal(move |portal| {
+        let found = wanted
+            .parse::<ApplicationId>()
+            .ok()
+            .and_then(|id| portal.applications.iter().find(|a| a.id == id).cloned());
+        match found {
+            Some(app) => match app.referees.clone() {
+                Some(r) if r.can_add => view! { <RefereeForm app referees=r/> }.into_any(),
+                _ => view! {
+                    <leptos_meta::Title text="No referees needed"/>
+                    <h1 class="heading-l">"You do not need to name a referee for this application"</h1>
+                    <p class="body">"Either we have not asked for referees, you have named all we asked for, or the application has ended."</p>
+                    <p class="body"><a class="link" href="/portal">"Back to your applications"</a></p>
+                }
+                .into_any(),
+            },
+            None => view! { <ErrorPage error=AppError::NotFound/> }.into_any(),
+        }
+    })
+}
+
+#[component]
+fn RefereeForm(
+    app: PortalApplication,
+    referees: crate::domain::references::PortalReferees,
+) -> impl IntoView {
+    let action = ServerAction::<AddReferee>::new();
+    let problems = problems_of(action);
+    view! {
+        <leptos_meta::Title text=error_title(problems, "Name a referee")/>
+        <nav class="back-link-wrap" aria-label="Back">
+            <a class="back-link" href="/portal">"Back"</a>
+        </nav>
+        <ProblemSummary problems/>
+        <span class="caption-l">{app.vacancy_title.clone()}</span>
+        <h1 class="heading-l">"Name a referee"</h1>
+        <p class="body">"Choose someone who knows your work, such as a current or recent manager. Tell them first that you are naming them."</p>
+        <ActionForm action attr:novalidate=true>
+            <input type="hidden" name="application" value=app.id.to_string()/>
+            <TextInput id="referee_name" label="Their full name" value="" problems autocomplete="off"/>
+            <TextInput id="referee_email" label="Their email address" value="" problems kind="email" autocomplete="off"
+                hint="We will send the reference request here"/>
+            <TextInput id="relationship" label="How do you know them?" value="" problems
+                hint="For example, my line manager at Leeds City Council from 2021 to 2024"/>
+            <TextInput id="organisation" label="Where do they work? (optional)" value="" problems/>
+            <div class="form-group" id="consent-group">
+                <fieldset class="fieldset">
+                    <legend class="fieldset__legend fieldset__legend--s">"Agreement to contact them"</legend>
+                    <ConsentError problems/>
+                    <div class="checkboxes__item">
+                        <input class="checkboxes__input" id="consent" name="consent" type="checkbox" value="yes"/>
+                        <label class="label checkboxes__label" for="consent">{referees.consent.clone()}</label>
+                    </div>
+                </fieldset>
+            </div>
+            <button type="submit" class="button">"Add referee"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn ConsentError(problems: super::apply::fields::Problems) -> impl IntoView {
+    move || {
+        problems.get().into_iter().find(|p| p.field == "consent").map(|p| view! {
+            <p class="error-message" id="consent-error"><span class="visually-hidden">"Error: "</span>{p.message}</p>
+        })
     }
 }
 

@@ -20,6 +20,7 @@ pub mod keys;
 pub mod mail;
 pub mod portal;
 pub mod purge;
+pub mod references;
 pub mod retention;
 pub mod second_factor;
 pub mod selection;

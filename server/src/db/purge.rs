@@ -208,6 +208,7 @@ pub async fn erase_rows(mut conn: Conn<'_>, id: Uuid, pseudonym: &[u8]) -> Resul
         "DELETE FROM application_documents WHERE application_id = $1",
         "DELETE FROM right_to_work_checks WHERE application_id = $1",
         "DELETE FROM dbs_checks WHERE application_id = $1",
+        "DELETE FROM referees WHERE application_id = $1",
         "DELETE FROM consents WHERE application_id = $1",
         "DELETE FROM mail_outbox WHERE application_id = $1",
         "DELETE FROM legal_holds WHERE application_id = $1",

@@ -1,6 +1,6 @@
 //! Pre-employment checks and the hand-over of hires, for HR: the right-to-work form (a
 //! multipart post with its evidence), its evidence download, the DBS form, the hire export as
-//! JSON and CSV, and the hand-over confirmation.
+//! JSON and CSV, the hand-over confirmation, and HR's request for referees.
 //!
 //! Each handler finds the candidate's vacancy as stored and authorises `ManageChecks` on it
 //! before anything else (a hiring manager, a panel member or an auditor gets the same answer as
@@ -217,4 +217,20 @@ pub async fn hand_over(
         Err(r) => return r,
     };
     back(id, state.checks.confirm_hand_over(&cx, id).await, "handed_over")
+}
+
+/// `POST /staff/candidates/{id}/references/request`: HR asks the applicant for referees.
+pub async fn request_references(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let action = |vacancy| Action::ViewReferences { vacancy, at_offer_stage: false };
+    let (cx, id) = match resolve(&state, &actor, peer, &id, action).await {
+        Ok(found) => found,
+        Err(r) => return r,
+    };
+    back(id, state.references.request(&cx, id, &pairs).await, "references_requested")
 }

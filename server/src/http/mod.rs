@@ -58,6 +58,8 @@ pub struct AppState {
     pub vacancy_admin: crate::vacancy_admin::VacancyAdmin,
     /// Pre-employment checks and the hand-over of hires.
     pub checks: crate::checks::StoreChecks,
+    /// References (HR's request for referees).
+    pub references: crate::references::StoreReferences,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -132,6 +134,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/candidates/{id}/hire.json", get(checks::export_json))
         .route("/staff/candidates/{id}/hire.csv", get(checks::export_csv))
         .route("/staff/candidates/{id}/hand-over", post(checks::hand_over))
+        .route("/staff/candidates/{id}/references/request", post(checks::request_references))
         .route("/staff/vacancies/{id}/hold", post(selection::hold_vacancy))
         .route("/staff/holds/{id}/release", post(selection::release_hold))
         .route("/apply/resume/{token}", get(applying::resume))

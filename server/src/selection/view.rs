@@ -363,6 +363,19 @@ impl app::ports::Selection for StoreSelectionView {
         } else {
             None
         };
+        // Referees are third-party data: HR at any stage, the hiring manager from the offer.
+        let sees_references = if app::domain::checks::at_offer_stage(stage) {
+            viewer.references_at_offer
+        } else {
+            viewer.references_any_stage
+        };
+        let references = if sees_references {
+            crate::references::section(conn.conn(), id, viewer.references_any_stage)
+                .await
+                .map_err(AppError::internal)?
+        } else {
+            None
+        };
         let kept: Option<Kept> = if rejected {
             db::staff_forms::kept(
                 conn.conn(),
@@ -501,6 +514,7 @@ impl app::ports::Selection for StoreSelectionView {
             can_reveal: viewer.can_reveal && hidden && !c.restricted,
             retention,
             checks,
+            references,
             problems: kept.as_ref().map(|k| k.problems.clone()).unwrap_or_default(),
             typed: kept.map(|k| k.typed).unwrap_or_default(),
         })

@@ -160,6 +160,8 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
         ("GET", "/staff/candidates/{c}/hire.json", String::new(), "sYYFFFN"),
         ("GET", "/staff/candidates/{c}/hire.csv", String::new(), "sYYFFFN"),
         ("POST", "/staff/candidates/{c}/hand-over", String::new(), "sYYFFFN"),
+        // Asking for referees: HR only (the hiring manager reads references at the offer).
+        ("POST", "/staff/candidates/{c}/references/request", "wanted=2".into(), "sYYFFFN"),
         // Each person's own second factor; the code step needs a part-finished sign-in, and
         // without one sends everybody back to the sign-in page.
         ("POST", "/api/two-factor", String::new(), "sYYYYYY"),
@@ -192,6 +194,12 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
             "sssssss",
         ),
         ("POST", "/api/portal-sign-out", String::new(), "YYYYYYY"),
+        (
+            "POST",
+            "/api/portal-referee",
+            format!("application={}&referee_name=R&consent=yes", Uuid::nil()),
+            "sssssss",
+        ),
         ("GET", "/portal", String::new(), "sssssss"),
         ("GET", "/portal/contact", String::new(), "sssssss"),
         ("GET", "/portal/withdraw/00000000-0000-0000-0000-000000000000", String::new(), "sssssss"),

@@ -14,6 +14,8 @@
 //! - `checks`: pre-employment checks, the hire export against its documented schema, the
 //!   hand-over, DBS minimisation and the purge of checks, on both backends.
 //! - `decisions`: rejections, the restriction freeze, version checks, the pipeline to hired.
+//! - `references`: HR asks for referees at the offer; the applicant names them in the portal
+//!   with consent; who sees them; the purge takes them.
 //! - `retention`: stored retention dates, legal holds, the purge's completeness on both
 //!   backends, interruption at every step, a restored backup purged again, two purgers at once.
 //! - `purge_runs`: the purge interrupted at every step, two purgers at once, a restored backup,
@@ -42,6 +44,7 @@ mod http;
 mod portal;
 mod purge_kill;
 mod purge_runs;
+mod references;
 mod reports;
 mod retention;
 mod selection;

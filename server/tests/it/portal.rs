@@ -8,7 +8,7 @@ use super::helpers::{Kind, TestApp};
 use server::db::on_conn;
 
 /// Every message in the outbox to `to`, decoded, once at least `n` have arrived.
-async fn mails_to(app: &TestApp, to: &str, n: usize) -> Vec<String> {
+pub(super) async fn mails_to(app: &TestApp, to: &str, n: usize) -> Vec<String> {
     for _ in 0..100 {
         let mut found = Vec::new();
         if let Ok(entries) = std::fs::read_dir(app.outbox_dir()) {
@@ -30,20 +30,20 @@ async fn mails_to(app: &TestApp, to: &str, n: usize) -> Vec<String> {
 }
 
 /// The portal path (`/portal/open/…`) in a message.
-fn portal_path(mail: &str) -> String {
+pub(super) fn portal_path(mail: &str) -> String {
     let start = mail.find("/portal/open/").expect("a portal link");
     mail[start..].chars().take_while(|c| !c.is_whitespace()).collect()
 }
 
 /// A browser holding a portal cookie.
-struct Holder<'a> {
+pub(super) struct Holder<'a> {
     app: &'a TestApp,
     cookie: String,
 }
 
 impl<'a> Holder<'a> {
     /// Opens an emailed portal link as a browser does; panics if it is not live.
-    async fn open(app: &'a TestApp, path: &str) -> Self {
+    pub(super) async fn open(app: &'a TestApp, path: &str) -> Self {
         let res = app.get(path).await;
         assert_eq!(res.status(), 303, "a live link redirects");
         assert_eq!(res.headers()["location"], "/portal");
@@ -54,7 +54,11 @@ impl<'a> Holder<'a> {
     }
 
     /// Calls a portal server function as the browser does with JavaScript on.
-    async fn call(&self, endpoint: &str, pairs: &[(&str, &str)]) -> (u16, Option<String>, String) {
+    pub(super) async fn call(
+        &self,
+        endpoint: &str,
+        pairs: &[(&str, &str)],
+    ) -> (u16, Option<String>, String) {
         let res = self
             .app
             .client
@@ -73,7 +77,7 @@ impl<'a> Holder<'a> {
     }
 
     /// A portal page's HTML.
-    async fn page(&self, path: &str) -> (u16, String) {
+    pub(super) async fn page(&self, path: &str) -> (u16, String) {
         let res = self
             .app
             .client

@@ -372,6 +372,8 @@ pub struct CandidatePage {
     pub retention: Option<(String, Holds)>,
     /// Pre-employment checks and the hand-over, for HR from the offer stage on.
     pub checks: Option<crate::domain::checks::ChecksSection>,
+    /// The referees, for HR and (from the offer on) the hiring manager.
+    pub references: Option<crate::domain::references::ReferencesSection>,
     /// Problems with the viewer's last refused form on this page.
     pub problems: Vec<FieldError>,
     /// That form's fields as typed, to show again.
@@ -412,6 +414,10 @@ pub struct Viewer {
     pub manages_retention: bool,
     /// May record pre-employment checks and hand hires over (HR).
     pub manages_checks: bool,
+    /// May see and ask for references at any stage (HR).
+    pub references_any_stage: bool,
+    /// May see references once the candidate reaches the offer (HR, the hiring manager).
+    pub references_at_offer: bool,
 }
 
 impl Viewer {
@@ -437,6 +443,8 @@ impl Viewer {
             sees_retention: may(Action::ViewRetention),
             manages_retention: may(Action::ManageRetention),
             manages_checks: may(Action::ManageChecks(vacancy)),
+            references_any_stage: may(Action::ViewReferences { vacancy, at_offer_stage: false }),
+            references_at_offer: may(Action::ViewReferences { vacancy, at_offer_stage: true }),
         })
     }
 }
