@@ -103,22 +103,26 @@ pub(crate) struct Facts {
 }
 
 pub(crate) async fn facts(conn: db::Conn<'_>, id: Uuid) -> Result<Option<Facts>, DbError> {
-    let Some(c) = db::selection::candidate(conn, id).await? else { return Ok(None) };
-    let stage = Stage::from_code(&c.stage)
-        .ok_or_else(|| DbError::Sqlx(sqlx::Error::Decode("unknown stage".into())))?;
-    let hired = c.outcome.as_deref() == Some("hired");
-    Ok(Some(Facts {
-        vacancy: c.vacancy_id,
-        stage,
-        restricted: c.restricted,
-        ended: c.status != "submitted" || (c.outcome.is_some() && !hired),
-        hired,
-        email: c.email,
-        vacancy_title: c.vacancy_title,
-    }))
+    db::selection::candidate(conn, id).await?.as_ref().map(Facts::of).transpose()
 }
 
 impl Facts {
+    /// The facts of a candidate already read.
+    pub(crate) fn of(c: &db::selection::Candidate) -> Result<Self, DbError> {
+        let stage = Stage::from_code(&c.stage)
+            .ok_or_else(|| DbError::Sqlx(sqlx::Error::Decode("unknown stage".into())))?;
+        let hired = c.outcome.as_deref() == Some("hired");
+        Ok(Self {
+            vacancy: c.vacancy_id,
+            stage,
+            restricted: c.restricted,
+            ended: c.status != "submitted" || (c.outcome.is_some() && !hired),
+            hired,
+            email: c.email.clone(),
+            vacancy_title: c.vacancy_title.clone(),
+        })
+    }
+
     /// Why checks may not be recorded now, if they may not.
     pub(crate) fn refusal(&self) -> Option<Refusal> {
         if self.restricted {
@@ -476,10 +480,10 @@ impl StoreChecks {
 /// Database failure.
 pub async fn section(
     mut conn: db::Conn<'_>,
-    id: Uuid,
+    c: &db::selection::Candidate,
     dbs_months: u32,
 ) -> Result<Option<ChecksSection>, DbError> {
-    let Some(f) = facts(conn.reborrow(), id).await? else { return Ok(None) };
+    let (f, id) = (Facts::of(c)?, c.id);
     if !at_offer_stage(f.stage) {
         return Ok(None);
     }

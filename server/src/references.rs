@@ -125,10 +125,10 @@ pub(crate) fn rows(referees: Vec<db::references::RefereeRow>) -> Vec<RefereeRow>
 /// Database failure.
 pub async fn section(
     mut conn: db::Conn<'_>,
-    id: Uuid,
+    c: &db::selection::Candidate,
     can_request: bool,
 ) -> Result<Option<ReferencesSection>, db::DbError> {
-    let Some(f) = facts(conn.reborrow(), id).await? else { return Ok(None) };
+    let (f, id) = (crate::checks::Facts::of(c)?, c.id);
     let requested = db::references::requested(conn.reborrow(), id).await?;
     if requested.is_none() && !(can_request && at_offer_stage(f.stage)) {
         return Ok(None);

@@ -12,7 +12,7 @@
 //! system needs who was hired, into what, from when, and the checks' outcomes — nothing about
 //! how the selection went.
 
-use super::application::{check_text, parse_date_input_in};
+use super::application::{check_text, parse_date_boxes};
 use super::vacancy_edit::Stage;
 use crate::error::FieldError;
 use chrono::{DateTime, Months, NaiveDate, Utc};
@@ -159,17 +159,21 @@ impl RtwInput {
         let [ed, em, ey] = &self.expires;
         let expires_given = [ed, em, ey].iter().any(|v| !v.trim().is_empty());
         let expires_on = match outcome {
-            Some(RtwOutcome::TimeLimited) => parse_date_input_in(
-                "rtw_expires",
-                "Date permission ends",
-                ed,
-                em,
-                ey,
-                today,
-                today + chrono::Duration::days(366 * 10),
-            )
-            .map_err(|p| problems.push(p))
-            .ok(),
+            Some(RtwOutcome::TimeLimited) => {
+                parse_date_boxes("rtw_expires", "Date permission ends", ed, em, ey)
+                    .and_then(|date| {
+                        if date <= today || date > today + chrono::Duration::days(366 * 10) {
+                            Err(FieldError::new(
+                                "rtw_expires_day",
+                                "Date permission ends must be in the future, within 10 years",
+                            ))
+                        } else {
+                            Ok(date)
+                        }
+                    })
+                    .map_err(|p| problems.push(p))
+                    .ok()
+            }
             _ if expires_given => {
                 problems.push(FieldError::new(
                     "rtw_expires_day",
@@ -285,26 +289,14 @@ fn past_date(
     y: &str,
     today: NaiveDate,
 ) -> Result<NaiveDate, FieldError> {
-    let date = parse_date_input_in(
-        field,
-        label,
-        d,
-        m,
-        y,
-        today - chrono::Duration::days(OLDEST_CHECK_DAYS),
-        today,
-    );
-    date.map_err(|e| {
-        // The shared parser speaks of a window; a check date is simply in the past.
-        if e.message.contains("must be between") {
-            FieldError {
-                field: e.field,
-                message: format!("{label} must be today or in the past 2 years"),
-            }
-        } else {
-            e
-        }
-    })
+    let date = parse_date_boxes(field, label, d, m, y)?;
+    if date > today || date < today - chrono::Duration::days(OLDEST_CHECK_DAYS) {
+        return Err(FieldError {
+            field: format!("{field}_day"),
+            message: format!("{label} must be today or in the past 2 years"),
+        });
+    }
+    Ok(date)
 }
 
 /// The day a DBS check's details (level and what was disclosed) are removed, leaving the

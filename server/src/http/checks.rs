@@ -8,7 +8,7 @@
 //! Post/Redirect/Get; outcomes travel back as codes, never as typed text.
 
 use super::AppState;
-use super::selection::{attachment, resolve};
+use super::selection::{attachment, resolve, send_document};
 use super::users::{refuse, unavailable};
 use crate::checks::Refusal;
 use app::domain::ApplicationId;
@@ -16,12 +16,11 @@ use app::domain::access::{Action, Actor};
 use app::error::AppError;
 use axum::{
     Extension, Form,
-    body::Body,
     extract::{ConnectInfo, Multipart, Path, State},
     http::{StatusCode, header},
     response::{IntoResponse as _, Redirect, Response},
 };
-use futures::{StreamExt as _, TryStreamExt as _};
+use futures::StreamExt as _;
 use std::net::SocketAddr;
 
 /// The most a text field of the right-to-work form may hold.
@@ -109,18 +108,7 @@ pub async fn evidence(
         Err(r) => return r,
     };
     match state.checks.rtw_evidence(&cx, id).await {
-        Ok(Some((doc, name, media_type))) => match state.documents.get(doc).await {
-            Ok(stream) => (
-                StatusCode::OK,
-                [
-                    (header::CONTENT_TYPE, media_type),
-                    (header::CONTENT_DISPOSITION, attachment(&name)),
-                ],
-                Body::from_stream(stream.map_err(std::io::Error::other)),
-            )
-                .into_response(),
-            Err(e) => unavailable(&e),
-        },
+        Ok(Some((doc, name, media_type))) => send_document(&state, doc, &name, media_type).await,
         Ok(None) => refuse(&AppError::NotFound),
         Err(e) => unavailable(&e),
     }

@@ -362,22 +362,26 @@ pub async fn cv(
         Err(r) => return r,
     };
     match state.selection.cv(&cx, id).await {
-        Ok(Some((doc, name, media_type))) => match state.documents.get(doc).await {
-            Ok(stream) => {
-                let body = Body::from_stream(stream.map_err(std::io::Error::other));
-                (
-                    StatusCode::OK,
-                    [
-                        (header::CONTENT_TYPE, media_type),
-                        (header::CONTENT_DISPOSITION, attachment(&name)),
-                    ],
-                    body,
-                )
-                    .into_response()
-            }
-            Err(e) => unavailable(&e),
-        },
+        Ok(Some((doc, name, media_type))) => send_document(&state, doc, &name, media_type).await,
         Ok(None) => refuse(&AppError::NotFound),
+        Err(e) => unavailable(&e),
+    }
+}
+
+/// A stored document, decrypted as it streams, as an attachment under its original name.
+pub(super) async fn send_document(
+    state: &AppState,
+    doc: crate::documents::DocumentRef,
+    name: &str,
+    media_type: String,
+) -> Response {
+    match state.documents.get(doc).await {
+        Ok(stream) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, media_type), (header::CONTENT_DISPOSITION, attachment(name))],
+            Body::from_stream(stream.map_err(std::io::Error::other)),
+        )
+            .into_response(),
         Err(e) => unavailable(&e),
     }
 }

@@ -357,7 +357,7 @@ impl app::ports::Selection for StoreSelectionView {
         };
         // Checks are HR's alone (PRODUCT §3.1): nobody else's page even asks for them.
         let checks = if viewer.manages_checks {
-            crate::checks::section(conn.conn(), id, self.dbs_months)
+            crate::checks::section(conn.conn(), &c, self.dbs_months)
                 .await
                 .map_err(AppError::internal)?
         } else {
@@ -370,7 +370,7 @@ impl app::ports::Selection for StoreSelectionView {
             viewer.references_any_stage
         };
         let references = if sees_references {
-            crate::references::section(conn.conn(), id, viewer.references_any_stage)
+            crate::references::section(conn.conn(), &c, viewer.references_any_stage)
                 .await
                 .map_err(AppError::internal)?
         } else {

@@ -282,7 +282,7 @@ pub fn parse_date_input(
     year: &str,
     today: NaiveDate,
 ) -> Result<NaiveDate, FieldError> {
-    let date = parse_date_input_in(field, label, day, month, year, NaiveDate::MIN, NaiveDate::MAX)?;
+    let date = parse_date_boxes(field, label, day, month, year)?;
     let err =
         |suffix: &str, message: String| FieldError { field: format!("{field}_{suffix}"), message };
     if date < today {
@@ -294,19 +294,17 @@ pub fn parse_date_input(
     Ok(date)
 }
 
-/// Parses a GOV.UK date input like [`parse_date_input`], refusing dates outside
-/// `earliest..=latest` ("… must be between 1 March 2025 and 1 March 2027").
+/// Parses the three boxes of a GOV.UK date input into a real date, whatever its range (the
+/// caller says which dates make sense, in its own words).
 ///
 /// # Errors
 /// The GOV.UK message for what is missing or wrong, for the first box to fix.
-pub fn parse_date_input_in(
+pub fn parse_date_boxes(
     field: &str,
     label: &str,
     day: &str,
     month: &str,
     year: &str,
-    earliest: NaiveDate,
-    latest: NaiveDate,
 ) -> Result<NaiveDate, FieldError> {
     let (d, m, y) = (day.trim(), month.trim(), year.trim());
     let missing: Vec<&str> = [("day", d), ("month", m), ("year", y)]
@@ -338,13 +336,6 @@ pub fn parse_date_input_in(
         i32::try_from(yn).map_err(|_| err("year", format!("{label} must be a real date")))?;
     let date = NaiveDate::from_ymd_opt(year_i, mn, dn)
         .ok_or_else(|| err("day", format!("{label} must be a real date")))?;
-    if date < earliest || date > latest {
-        let words = |d: NaiveDate| d.format("%-d %B %Y").to_string();
-        return Err(err(
-            "day",
-            format!("{label} must be between {} and {}", words(earliest), words(latest)),
-        ));
-    }
     Ok(date)
 }
 
