@@ -146,6 +146,16 @@ pub struct PortalView {
     pub retention_months: u32,
 }
 
+impl PortalView {
+    /// The holder's application with this id (as it came in a path); `None` for a malformed
+    /// id or one that is not theirs.
+    #[must_use]
+    pub fn application(&self, id: &str) -> Option<PortalApplication> {
+        let id: ApplicationId = id.parse().ok()?;
+        self.applications.iter().find(|a| a.id == id).cloned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,6 @@
 use super::apply::fields::{ProblemSummary, Radios, TextInput, error_title};
 use super::apply::steps::problems_of;
 use super::components::{ErrorPage, SuccessBanner, SummaryRow};
-use crate::domain::ApplicationId;
 use crate::domain::portal::{PortalApplication, PortalView};
 use crate::domain::time::{format_uk_date, format_uk_datetime};
 use crate::error::AppError;
@@ -357,10 +356,7 @@ pub fn RefereePage() -> impl IntoView {
     let params = use_params_map();
     let wanted = params.read_untracked().get("id").unwrap_or_default();
     with_portal(move |portal| {
-        let found = wanted
-            .parse::<ApplicationId>()
-            .ok()
-            .and_then(|id| portal.applications.iter().find(|a| a.id == id).cloned());
+        let found = portal.application(&wanted);
         match found {
             Some(app) => match app.referees.clone() {
                 Some(r) if r.can_add => view! { <RefereeForm app referees=r/> }.into_any(),
@@ -431,10 +427,7 @@ pub fn WithdrawPage() -> impl IntoView {
     let params = use_params_map();
     let wanted = params.read_untracked().get("id").unwrap_or_default();
     with_portal(move |portal| {
-        let found = wanted
-            .parse::<ApplicationId>()
-            .ok()
-            .and_then(|id| portal.applications.iter().find(|a| a.id == id).cloned());
+        let found = portal.application(&wanted);
         match found {
             Some(app) if app.can_withdraw() => {
                 view! { <WithdrawContent app retention_months=portal.retention_months/> }.into_any()

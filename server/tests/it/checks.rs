@@ -10,30 +10,17 @@ use super::applicant::{PDF, count};
 use super::applying::EO_MARKER;
 use super::helpers::{Kind, TestApp};
 use super::retention::{at, objects_under, purge_as_of, search};
-use super::selection::{Person, Team, page, person, post, version};
+use super::selection::{Person, Team, move_to, page, person, post, version};
 use super::signin::get_with;
 use app::domain::access::OrgRole;
 use serde_json::Value;
 
 const NUMBER: &str = "001234567890";
 
-/// The hiring manager moves the candidate one step.
-async fn step(t: &Team<'_>, id: &str, stage: &str) {
-    let v = version(t.app, &t.hm, id).await;
-    let to = post(
-        t.app,
-        &t.hm,
-        &format!("/staff/candidates/{id}/move"),
-        &[("version", &v), ("stage", stage)],
-    )
-    .await;
-    assert!(to.ends_with("?done=moved"), "{stage}: {to}");
-}
-
 /// Sift, interview, offer.
 async fn to_offer(t: &Team<'_>, id: &str) {
     for stage in ["sift", "interview", "offer"] {
-        step(t, id, stage).await;
+        move_to(t, id, stage).await;
     }
 }
 
@@ -48,8 +35,8 @@ async fn to_hired(t: &Team<'_>, id: &str) {
     )
     .await;
     assert!(to.ends_with("?done=offer"), "{to}");
-    step(t, id, "pre_employment_checks").await;
-    step(t, id, "hired").await;
+    move_to(t, id, "pre_employment_checks").await;
+    move_to(t, id, "hired").await;
 }
 
 fn dbs_form(number: &str, outcome: &str, information: &str) -> Vec<(&'static str, String)> {

@@ -8,19 +8,7 @@ use super::applicant::count;
 use super::helpers::{Kind, TestApp};
 use super::portal::{Holder, mails_to, portal_path};
 use super::retention::{purge_as_of, search};
-use super::selection::{Team, page, post, version};
-
-async fn step(t: &Team<'_>, id: &str, stage: &str) {
-    let v = version(t.app, &t.hm, id).await;
-    let to = post(
-        t.app,
-        &t.hm,
-        &format!("/staff/candidates/{id}/move"),
-        &[("version", &v), ("stage", stage)],
-    )
-    .await;
-    assert!(to.ends_with("?done=moved"), "{stage}: {to}");
-}
+use super::selection::{Team, move_to, page, post};
 
 async fn referees_are_named_in_the_portal(kind: Kind) {
     let app = TestApp::spawn(kind).await;
@@ -59,7 +47,7 @@ async fn referees_are_named_in_the_portal(kind: Kind) {
     let (_, html) = holder.page("/portal").await;
     assert!(!html.contains("Name a referee"));
     for step_to in ["sift", "interview", "offer"] {
-        step(&t, &ada, step_to).await;
+        move_to(&t, &ada, step_to).await;
     }
 
     // The hiring manager and panel cannot ask; HR asks once, for 1 to 4.

@@ -126,6 +126,14 @@ pub(super) async fn interview(t: &Team<'_>, id: &str, panel: &str) -> String {
     .await
 }
 
+/// The hiring manager moves candidate `id` to `stage`; panics unless it moved.
+pub(super) async fn move_to(t: &Team<'_>, id: &str, stage: &str) {
+    let v = version(t.app, &t.hm, id).await;
+    let path = format!("/staff/candidates/{id}/move");
+    let to = post(t.app, &t.hm, &path, &[("version", &v), ("stage", stage)]).await;
+    assert!(to.ends_with("?done=moved"), "{stage}: {to}");
+}
+
 pub(super) async fn version(app: &TestApp, who: &Person, id: &str) -> String {
     version_in(&page(app, who, &format!("/staff/candidates/{id}")).await.1)
 }
