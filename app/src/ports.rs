@@ -367,6 +367,32 @@ pub trait Portal: Send + Sync {
     async fn sign_out(&self, secret: &str, now: DateTime<Utc>) -> Result<(), AppError>;
 }
 
+/// A referee's reference request, for the holder of the link emailed to them (its secret is
+/// in the page's address and travels back with the form). An unknown or malformed secret is
+/// `NotFound`. A used, expired or no-longer-needed request answers a form with a `Validation`
+/// error on `form` and changes nothing.
+#[async_trait]
+pub trait RefereeRequests: Send + Sync {
+    /// What the link opens.
+    async fn page(
+        &self,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::references::request::RequestPage, AppError>;
+
+    /// Gives the reference. A form with problems is kept for the page to show again.
+    async fn give(
+        &self,
+        secret: &str,
+        input: crate::domain::references::request::ReferenceInput,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError>;
+
+    /// Declines to give a reference, with an optional reason.
+    async fn decline(&self, secret: &str, reason: &str, now: DateTime<Utc>)
+    -> Result<(), AppError>;
+}
+
 /// Everything a server function may use, provided as Leptos context by the server.
 #[derive(Clone)]
 pub struct Services {
@@ -386,6 +412,8 @@ pub struct Services {
     pub applying: Arc<dyn Applying>,
     /// The applicant portal.
     pub portal: Arc<dyn Portal>,
+    /// Referees' reference requests.
+    pub referee_requests: Arc<dyn RefereeRequests>,
     /// Selection: the pipeline board and candidate pages.
     pub selection: Arc<dyn Selection>,
     /// The retention overview (purge log, what is due, holds in force).

@@ -11,6 +11,7 @@ use crate::pages::{
     not_found::NotFound,
     pipeline::PipelineBoardPage,
     portal::{ContactPage, PortalPage, PortalSignInPage, RefereePage, WithdrawPage},
+    reference::{DeclineReferencePage, ReferencePage},
     reports::{DiversityReportPage, FunnelReportPage},
     retention::{RetentionPage, RetentionSchedulePage},
     settings::{PrivacyNoticePage, RejectionSettingsPage},
@@ -132,6 +133,16 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("portal"), StaticSegment("withdraw"), ParamSegment("id"))
                             view=WithdrawPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("reference"), ParamSegment("token"))
+                            view=ReferencePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("reference"), ParamSegment("token"), StaticSegment("decline"))
+                            view=DeclineReferencePage
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("staff") view=StaffHomePage ssr=SsrMode::Async/>

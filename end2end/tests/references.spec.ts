@@ -1,8 +1,10 @@
-// References, first part, from outside: HR takes a candidate to the offer and asks for two
-// referees; the applicant, told by email, opens their portal from the receipt, is refused an
-// empty referee form (error summary, "Error:" title), names a referee with the consent ticked,
-// and HR sees the referee on the candidate page. With JavaScript on (pages scanned by axe-core)
-// and off.
+// References from outside: HR takes a candidate to the offer and asks for two referees; the
+// applicant, told by email, opens their portal from the receipt, is refused an empty referee
+// form (error summary, "Error:" title), names a referee with the consent ticked, and HR sees
+// the referee on the candidate page and sends the request. The referee opens the link from the
+// outbox in their own browser, is refused an incomplete form (what they typed kept), sends the
+// reference, and finds the link used up (a second post is refused); HR reads the reference.
+// With JavaScript on (pages scanned by axe-core) and off.
 import { test, expect } from '@playwright/test';
 import { apply, createAdmin, expectAccessible, hydrated, mailTo, publishVacancy, signIn, watchErrors } from './helpers';
 
@@ -75,6 +77,58 @@ for (const js of [true, false]) {
       await page.reload();
       await expect(page.locator('#referees')).toContainText(`rowan-${tag}@example.org`);
       await expect(page.locator('#referees')).toContainText('My line manager at the county archive');
+      await expect(page.locator('#referees')).toContainText('Not asked yet');
+
+      // HR sends the request; the referee opens the link from the outbox in their own browser.
+      await page.getByRole('button', { name: 'Send the reference request' }).click();
+      await expect(page.getByText('Reference requests sent.')).toBeVisible();
+      await expect(page.locator('#referees')).toContainText('link works until');
+      const request = await mailTo(`rowan-${tag}@example.org`, 'Reference request from');
+      const refLink = new URL(request.match(/https?:\/\/\S+\/reference\/[A-Za-z0-9_-]{43}/)![0]).pathname;
+      const refContext = await browser.newContext({ javaScriptEnabled: js });
+      const referee = await refContext.newPage();
+      const refErrors = watchErrors(referee);
+      await referee.goto(refLink);
+      await expect(referee.getByRole('heading', { level: 1 })).toHaveText(`Give a reference for ${name}`);
+      if (js) {
+        await hydrated(referee);
+        await expectAccessible(referee);
+      }
+      // Incomplete: refused with the summary; what was typed is kept (also without JavaScript).
+      await referee.getByLabel('How do you know the applicant?').fill('I managed her at the county archive');
+      await referee.getByRole('button', { name: 'Send reference' }).click();
+      await expect(referee).toHaveTitle(/^Error: /);
+      await expect(referee.getByRole('alert')).toContainText('Enter your reference');
+      await expect(referee.getByLabel('How do you know the applicant?')).toHaveValue('I managed her at the county archive');
+      if (js) await expectAccessible(referee);
+      await referee.locator('#from_month').fill('3');
+      await referee.locator('#from_year').fill('2021');
+      await referee.getByLabel('We still work together').check();
+      await referee.getByLabel('What was their job title or role?').fill('Assistant archivist');
+      await referee.getByLabel('Yes', { exact: true }).check();
+      await referee.getByLabel('Your reference').fill(`Meticulous with every box of records ${tag}.`);
+      await referee.getByRole('button', { name: 'Send reference' }).click();
+      await expect(referee.getByRole('heading', { level: 1 })).toHaveText('Thank you for your reference');
+      if (js) await expectAccessible(referee);
+      // The link is used up: opening it shows no form, and posting again is refused.
+      await referee.goto(refLink);
+      await expect(referee.getByRole('heading', { level: 1 })).toHaveText('Thank you for your reference');
+      await expect(referee.getByRole('button', { name: 'Send reference' })).toHaveCount(0);
+      const again = await referee.request.post('/api/reference-give', {
+        form: { token: refLink.split('/').pop()!, statement: 'Second go' },
+        headers: { Origin: baseURL!, Accept: 'application/json' },
+        maxRedirects: 0,
+      });
+      expect(again.status()).toBe(422);
+      expect(await again.text()).toContain('already answered');
+      expect(refErrors.filter((e) => !/status of 422 /.test(e))).toEqual([]);
+
+      await page.reload();
+      await expect(page.locator('#referees')).toContainText('Reference received');
+      await expect(page.getByRole('heading', { name: 'Reference from Rowan Ashdown' })).toBeVisible();
+      await expect(page.getByText(`Meticulous with every box of records ${tag}.`)).toBeVisible();
+      await expect(page.getByText('March 2021 to now')).toBeVisible();
+      if (js) await expectAccessible(page);
     });
   });
 }

@@ -53,6 +53,8 @@ pub enum Refusal {
     HandedOver,
     /// Referees were already asked for.
     AlreadyRequested,
+    /// Every named referee has been sent a request already (or none is named yet).
+    NoRefereesToAsk,
 }
 
 impl Refusal {
@@ -70,6 +72,7 @@ impl Refusal {
             Self::NotExported => "not_exported",
             Self::HandedOver => "handed_over",
             Self::AlreadyRequested => "references_requested",
+            Self::NoRefereesToAsk => "no_referees",
         }
     }
 }

@@ -104,6 +104,8 @@ pub struct Config {
     pub retention: RetentionConfig,
     /// Disclosure control for equal-opportunities figures in reports.
     pub report_policy: app::domain::disclosure::Policy,
+    /// Days after a reference request at which a referee who has not answered is reminded.
+    pub reference_reminder_days: u32,
 }
 
 impl PartialEq for Secret<String> {
@@ -158,6 +160,7 @@ struct Raw {
     conciliation_weeks: Option<u32>,
     claim_extension_months: Option<u32>,
     dbs_details_months: Option<u32>,
+    reference_reminder_days: Option<u32>,
     report_threshold: Option<u32>,
     report_rounding: Option<bool>,
 }
@@ -288,6 +291,11 @@ impl Config {
             raw.report_rounding.unwrap_or(false),
         )
         .context("SHORTLIST_REPORT_THRESHOLD must be at least 3")?;
+        // The reminder must go while the link still works (it lasts `LINK_DAYS`).
+        let reference_reminder_days = raw.reference_reminder_days.unwrap_or(7);
+        if !(1..=21).contains(&reference_reminder_days) {
+            bail!("SHORTLIST_REFERENCE_REMINDER_DAYS must be between 1 and 21");
+        }
         let config = Self {
             mode,
             listen,
@@ -308,6 +316,7 @@ impl Config {
             applying,
             retention,
             report_policy,
+            reference_reminder_days,
         };
         config.check_production()?;
         Ok(config)
@@ -382,6 +391,7 @@ impl Raw {
             ("SHORTLIST_CONCILIATION_WEEKS", &mut self.conciliation_weeks),
             ("SHORTLIST_CLAIM_EXTENSION_MONTHS", &mut self.claim_extension_months),
             ("SHORTLIST_DBS_DETAILS_MONTHS", &mut self.dbs_details_months),
+            ("SHORTLIST_REFERENCE_REMINDER_DAYS", &mut self.reference_reminder_days),
             ("SHORTLIST_REPORT_THRESHOLD", &mut self.report_threshold),
         ] {
             if let Some(v) = get(key) {

@@ -18,6 +18,7 @@ pub mod config;
 pub mod db;
 pub mod documents;
 pub mod http;
+pub mod jobs;
 pub mod mail;
 pub mod monitoring;
 pub mod portal;

@@ -31,6 +31,7 @@ pub struct Application {
     documents: Documents,
     dispatcher: crate::mail::Dispatcher,
     vacancy_admin: crate::vacancy_admin::VacancyAdmin,
+    references: crate::references::StoreReferences,
     purger: crate::retention::Purger,
     purge_every_minutes: u32,
     clock: Arc<dyn Clock>,
@@ -118,6 +119,7 @@ impl Application {
             outbox.clone(),
             config.organisation_name.clone(),
             config.public_url.clone(),
+            config.reference_reminder_days,
         );
         let staff_admin = StaffAdmin::new(
             db.clone(),
@@ -142,6 +144,7 @@ impl Application {
             vacancies: Arc::new(vacancy_admin.clone()),
             applying: Arc::new(applying.clone()),
             portal: Arc::new(portal.clone()),
+            referee_requests: Arc::new(references.clone()),
             selection: Arc::new(crate::selection::StoreSelectionView::new(
                 db.clone(),
                 config.retention.dbs_details_months,
@@ -186,7 +189,7 @@ impl Application {
             vacancy_admin: vacancy_admin.clone(),
             selection,
             checks,
-            references,
+            references: references.clone(),
         };
         Ok(Self {
             listener,
@@ -196,6 +199,7 @@ impl Application {
             documents,
             dispatcher,
             vacancy_admin,
+            references,
             purger,
             purge_every_minutes,
             clock: services_clock,
@@ -232,6 +236,12 @@ impl Application {
         self.vacancy_admin.clone()
     }
 
+    /// References, for tests that send reminders on demand.
+    #[must_use]
+    pub fn references(&self) -> crate::references::StoreReferences {
+        self.references.clone()
+    }
+
     /// Document storage, for tests.
     #[must_use]
     pub fn documents(&self) -> Documents {
@@ -255,8 +265,13 @@ impl Application {
         }));
         // So does the job that tells hiring managers their vacancy has closed.
         let (stop_alerts, alerts_stopped) = tokio::sync::oneshot::channel::<()>();
-        let alerts = tokio::spawn(self.vacancy_admin.run_alerts(self.clock, async move {
+        let alerts = tokio::spawn(self.vacancy_admin.run_alerts(self.clock.clone(), async move {
             let _ = alerts_stopped.await;
+        }));
+        // And the one reminder to referees who have not answered.
+        let (stop_reminders, reminders_stopped) = tokio::sync::oneshot::channel::<()>();
+        let reminders = tokio::spawn(self.references.run_reminders(self.clock, async move {
+            let _ = reminders_stopped.await;
         }));
         // And the purge, when it is scheduled (only one instance purges at a time).
         let (stop_purge, purge_stopped) = tokio::sync::oneshot::channel::<()>();
@@ -271,9 +286,11 @@ impl Application {
         let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         let _ = stop_mail.send(());
         let _ = stop_alerts.send(());
+        let _ = stop_reminders.send(());
         let _ = stop_purge.send(());
         let _ = mail.await;
         let _ = alerts.await;
+        let _ = reminders.await;
         if let Some(purge) = purge {
             let _ = purge.await;
         }

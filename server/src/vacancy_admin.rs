@@ -310,18 +310,11 @@ impl VacancyAdmin {
         clock: std::sync::Arc<dyn app::ports::Clock>,
         shutdown: impl std::future::Future<Output = ()>,
     ) {
-        let mut shutdown = std::pin::pin!(shutdown);
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            tokio::select! {
-                () = &mut shutdown => return,
-                _ = tick.tick() => {
-                    if let Err(e) = self.announce_closed(clock.now()).await {
-                        tracing::warn!(error = %e, "closing alerts failed; will try again");
-                    }
-                }
-            }
-        }
+        let minute = std::time::Duration::from_secs(60);
+        crate::jobs::every("closing alerts", minute, shutdown, || async {
+            self.announce_closed(clock.now()).await.map(|_| ())
+        })
+        .await;
     }
 }
 

@@ -54,6 +54,7 @@ macro_rules! coded {
         }
     };
 }
+pub(crate) use coded;
 
 coded! {
     /// How the right to work was checked (the Home Office's three ways).

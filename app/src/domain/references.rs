@@ -11,6 +11,8 @@ use super::application::{check_text, line};
 use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
 
+pub mod request;
+
 /// The most referees HR may ask for.
 pub const MAX_WANTED: i32 = 4;
 
@@ -156,15 +158,28 @@ pub struct PortalReferees {
     pub consent: String,
 }
 
+/// One referee as staff see them: who, where their request stands, and their answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffReferee {
+    /// Who they are.
+    pub referee: RefereeRow,
+    /// Where the request stands ([`request::RequestFacts::words`]).
+    pub status: String,
+    /// Their reference or refusal, once given (only from the offer stage on).
+    pub answer: Option<request::ReferenceView>,
+}
+
 /// The references part of the candidate page (HR; the hiring manager from the offer on).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferencesSection {
     /// When HR asked for referees and how many, if it has.
     pub requested: Option<(String, i32)>,
     /// The referees the applicant named.
-    pub referees: Vec<RefereeRow>,
+    pub referees: Vec<StaffReferee>,
     /// Whether this viewer may ask for referees (HR, not yet asked, application live).
     pub can_request: bool,
+    /// How many named referees HR may send a request to now (HR, application live).
+    pub can_send: usize,
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ pub fn done_text(code: &str) -> Option<&'static str> {
             "Hand-over confirmed. The application is now kept for the hired retention period."
         }
         "references_requested" => "Referees asked for. The applicant has been emailed.",
+        "references_sent" => "Reference requests sent. Each referee has been emailed a link.",
         _ => return None,
     })
 }
@@ -46,6 +47,9 @@ pub fn action_error(code: &str) -> Option<(&'static str, &'static str)> {
         }
         "handed_over" => ("hand-over", "This hire has already been handed over"),
         "references_requested" => ("references", "Referees have already been asked for"),
+        "no_referees" => {
+            ("references", "Every referee the applicant named has already been sent a request")
+        }
         _ => return None,
     })
 }
@@ -281,6 +285,20 @@ pub fn References(
             <button class="button" type="submit">"Ask the applicant for referees"</button>
         </form>
     });
+    let send = (section.can_send > 0).then(|| {
+        let n = section.can_send;
+        let label = if n == 1 {
+            "Send the reference request".to_owned()
+        } else {
+            format!("Send reference requests to {n} referees")
+        };
+        view! {
+            <form method="post" action=format!("/staff/candidates/{}/references/send", page.id)>
+                <p class="body">"Each referee is emailed a link of their own to give a reference or decline. It works once, for 28 days; one reminder goes if they have not answered."</p>
+                <button class="button" type="submit">{label}</button>
+            </form>
+        }
+    });
     view! {
         <section aria-labelledby="references">
             <h2 class="heading-l" id="references">"References"</h2>
@@ -294,23 +312,57 @@ pub fn References(
             {(!section.referees.is_empty()).then(|| view! {
                 <table class="table" id="referees">
                     <caption class="visually-hidden">"Referees the applicant named"</caption>
-                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"How the applicant knows them"</th><th scope="col">"Named"</th></tr></thead>
+                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"How the applicant knows them"</th><th scope="col">"Request"</th></tr></thead>
                     <tbody>
                         {section.referees.iter().map(|r| view! {
                             <tr>
-                                <td>{r.name.clone()}{r.organisation.clone().map(|o| format!(", {o}"))}</td>
-                                <td>{r.email.clone()}</td>
-                                <td>{r.relationship.clone()}</td>
-                                <td>{r.added.clone()}</td>
+                                <td>{r.referee.name.clone()}{r.referee.organisation.clone().map(|o| format!(", {o}"))}</td>
+                                <td>{r.referee.email.clone()}</td>
+                                <td>{r.referee.relationship.clone()}</td>
+                                <td>{r.status.clone()}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
                 </table>
             })}
+            {section.referees.iter().filter_map(|r| r.answer.clone().map(|answer| (r.referee.name.clone(), answer)))
+                .map(|(name, answer)| view! { <Answer name answer/> }).collect_view()}
+            {send}
             {request}
         </section>
     }
     .into_any()
+}
+
+/// One referee's answer: the reference, or that they declined.
+#[component]
+fn Answer(
+    name: String,
+    answer: crate::domain::references::request::ReferenceView,
+) -> impl IntoView {
+    use crate::domain::references::request::ReferenceView;
+    match answer {
+        ReferenceView::Given { at, referee_role, capacity, worked, applicant_role, reemploy, statement } => view! {
+            <h3 class="heading-m">{format!("Reference from {name}")}</h3>
+            <dl class="summary-list reference">
+                <SummaryRow key="Received" value=at/>
+                <SummaryRow key="Referee’s job title" value=referee_role.unwrap_or_else(|| "Not given".to_owned())/>
+                <SummaryRow key="How they know the applicant" value=capacity/>
+                <SummaryRow key="Worked together" value=worked/>
+                <SummaryRow key="Applicant’s role" value=applicant_role/>
+                <SummaryRow key="Would employ them again" value=reemploy/>
+            </dl>
+            <h4 class="heading-s">"Their reference"</h4>
+            <p class="body reference-statement">{statement}</p>
+        }
+        .into_any(),
+        ReferenceView::Declined { at, reason } => view! {
+            <h3 class="heading-m">{format!("{name} declined to give a reference")}</h3>
+            <p class="body">{format!("On {at}.")}</p>
+            {reason.map(|r| view! { <p class="body">{format!("Their reason: {r}")}</p> })}
+        }
+        .into_any(),
+    }
 }
 
 /// The section, for a page that carries one.

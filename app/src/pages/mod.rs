@@ -15,6 +15,7 @@ pub mod holds;
 pub mod not_found;
 pub mod pipeline;
 pub mod portal;
+pub mod reference;
 pub mod reports;
 pub mod retention;
 pub mod settings;

@@ -131,6 +131,12 @@ pub(super) const DOCS: &[SettingDoc] = &[
         meaning: "Months after a DBS decision at which the certificate's details are reduced to its date, number and the decision (1 to 24).",
     },
     SettingDoc {
+        env: "SHORTLIST_REFERENCE_REMINDER_DAYS",
+        toml: "reference_reminder_days",
+        default: "7",
+        meaning: "Days after a reference request at which a referee who has not answered is reminded, once (1 to 21; the link works for 28 days).",
+    },
+    SettingDoc {
         env: "SHORTLIST_DRAFT_RETENTION_DAYS",
         toml: "draft_retention_days",
         default: "30",

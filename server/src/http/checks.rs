@@ -222,3 +222,20 @@ pub async fn request_references(
     };
     back(id, state.references.request(&cx, id, &pairs).await, "references_requested")
 }
+
+/// `POST /staff/candidates/{id}/references/send`: HR sends a request to each named referee
+/// who has not had one.
+pub async fn send_references(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+) -> Response {
+    let action = |vacancy| Action::ViewReferences { vacancy, at_offer_stage: false };
+    let (cx, id) = match resolve(&state, &actor, peer, &id, action).await {
+        Ok(found) => found,
+        Err(r) => return r,
+    };
+    let sent = state.references.send_requests(&cx, id).await.map(|r| r.map(|_| ()));
+    back(id, sent, "references_sent")
+}

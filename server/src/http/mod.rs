@@ -135,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/candidates/{id}/hire.csv", get(checks::export_csv))
         .route("/staff/candidates/{id}/hand-over", post(checks::hand_over))
         .route("/staff/candidates/{id}/references/request", post(checks::request_references))
+        .route("/staff/candidates/{id}/references/send", post(checks::send_references))
         .route("/staff/vacancies/{id}/hold", post(selection::hold_vacancy))
         .route("/staff/holds/{id}/release", post(selection::release_hold))
         .route("/apply/resume/{token}", get(applying::resume))

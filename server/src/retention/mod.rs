@@ -401,18 +401,9 @@ impl Purger {
         every: std::time::Duration,
         shutdown: impl std::future::Future<Output = ()>,
     ) {
-        let mut shutdown = std::pin::pin!(shutdown);
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                () = &mut shutdown => return,
-                _ = tick.tick() => {
-                    if let Err(e) = self.run(self.clock.now(), Trigger::Schedule).await {
-                        tracing::warn!(error = %e, "purge run failed; the next run finishes it");
-                    }
-                }
-            }
-        }
+        crate::jobs::every("purge", every, shutdown, || async {
+            self.run(self.clock.now(), Trigger::Schedule).await.map(|_| ())
+        })
+        .await;
     }
 }

@@ -370,7 +370,7 @@ impl app::ports::Selection for StoreSelectionView {
             viewer.references_any_stage
         };
         let references = if sees_references {
-            crate::references::section(conn.conn(), &c, viewer.references_any_stage)
+            crate::references::section(conn.conn(), &c, viewer.references_any_stage, now)
                 .await
                 .map_err(AppError::internal)?
         } else {

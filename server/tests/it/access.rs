@@ -162,6 +162,14 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
         ("POST", "/staff/candidates/{c}/hand-over", String::new(), "sYYFFFN"),
         // Asking for referees: HR only (the hiring manager reads references at the offer).
         ("POST", "/staff/candidates/{c}/references/request", "wanted=2".into(), "sYYFFFN"),
+        ("POST", "/staff/candidates/{c}/references/send", String::new(), "sYYFFFN"),
+        // A referee's link is the credential: an unknown one is not found for everybody, and
+        // no staff role opens one.
+        ("POST", "/api/reference", format!("token={}", "x".repeat(43)), "NNNNNNN"),
+        ("POST", "/api/reference-give", format!("token={}&statement=x", "x".repeat(43)), "NNNNNNN"),
+        ("POST", "/api/reference-decline", format!("token={}", "x".repeat(43)), "NNNNNNN"),
+        ("GET", "/reference/not-a-link", String::new(), "NNNNNNN"),
+        ("GET", "/reference/not-a-link/decline", String::new(), "NNNNNNN"),
         // Each person's own second factor; the code step needs a part-finished sign-in, and
         // without one sends everybody back to the sign-in page.
         ("POST", "/api/two-factor", String::new(), "sYYYYYY"),

@@ -121,6 +121,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub vacancy_admin: server::vacancy_admin::VacancyAdmin,
     pub purger: server::retention::Purger,
+    /// References, to send referees' reminders on demand.
+    pub references: server::references::StoreReferences,
     pub data_dir: std::path::PathBuf,
     /// Makes the instance's equal-opportunities pseudonyms (tests search for them).
     pub pseudonyms: server::monitoring::Pseudonymiser,
@@ -146,6 +148,7 @@ impl TestApp {
         let documents = app.documents();
         let vacancy_admin = app.vacancy_admin();
         let purger = app.purger();
+        let references = app.references();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
@@ -164,6 +167,7 @@ impl TestApp {
             client,
             vacancy_admin,
             purger,
+            references,
             data_dir: data.path().to_path_buf(),
             pseudonyms,
             _test_db: test_db,

@@ -16,6 +16,8 @@
 //! - `decisions`: rejections, the restriction freeze, version checks, the pipeline to hired.
 //! - `references`: HR asks for referees at the offer; the applicant names them in the portal
 //!   with consent; who sees them; the purge takes them.
+//! - `reference_requests`: HR sends each referee a single-use link; the referee's form, bad
+//!   input kept for them, decline, reuse and expiry refused, one reminder, who reads answers.
 //! - `retention`: stored retention dates, legal holds, the purge's completeness on both
 //!   backends, interruption at every step, a restored backup purged again, two purgers at once.
 //! - `purge_runs`: the purge interrupted at every step, two purgers at once, a restored backup,
@@ -44,6 +46,7 @@ mod http;
 mod portal;
 mod purge_kill;
 mod purge_runs;
+mod reference_requests;
 mod references;
 mod reports;
 mod retention;

@@ -49,7 +49,7 @@ pub(crate) fn check_text(
 
 /// Checks a long answer against a word limit; `max_chars` stops pathological input
 /// (one "word" of a million characters).
-fn check_words(
+pub(crate) fn check_words(
     problems: &mut Vec<FieldError>,
     field: &str,
     label: &str,

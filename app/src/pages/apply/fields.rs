@@ -249,7 +249,8 @@ pub fn Radios(
     }
 }
 
-/// A GOV.UK date input: day, month and year boxes in a fieldset.
+/// A GOV.UK date input: day, month and year boxes in a fieldset (month and year only when
+/// `no_day`, for "when did you start" questions).
 #[component]
 pub fn DateInput(
     /// Prefix of the three fields (`{prefix}_day` …).
@@ -262,6 +263,9 @@ pub fn DateInput(
     values: (String, String, String),
     /// Problems of the last post.
     problems: Problems,
+    /// Ask for the month and year only (the day in `values` is ignored).
+    #[prop(optional)]
+    no_day: bool,
 ) -> impl IntoView {
     let message = Signal::derive(move || {
         problems.read().iter().find(|p| p.field.starts_with(prefix)).map(|p| p.message.clone())
@@ -274,11 +278,14 @@ pub fn DateInput(
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || described_by(&[Some(hint_id.clone()), message.get().map(|_| error_id.clone())])
     };
-    let boxes = [
+    let mut boxes = vec![
         ("day", "Day", values.0, "input--width-2"),
         ("month", "Month", values.1, "input--width-2"),
         ("year", "Year", values.2, "input--width-4"),
     ];
+    if no_day {
+        boxes.remove(0);
+    }
     view! {
         <div class=move || if message.get().is_some() { "form-group form-group--error" } else { "form-group" }>
             <fieldset class="fieldset" role="group" aria-describedby=describe>
