@@ -105,7 +105,8 @@ for (const js of [true, false]) {
       await referee.locator('#from_year').fill('2021');
       await referee.getByLabel('We still work together').check();
       await referee.getByLabel('What was their job title or role?').fill('Assistant archivist');
-      await referee.getByLabel('Yes', { exact: true }).check();
+      await referee.locator('#reemploy').check(); // Yes
+      await referee.locator('#concerns').check(); // No
       await referee.getByLabel('Your reference').fill(`Meticulous with every box of records ${tag}.`);
       await referee.getByRole('button', { name: 'Send reference' }).click();
       await expect(referee.getByRole('heading', { level: 1 })).toHaveText('Thank you for your reference');
@@ -128,6 +129,7 @@ for (const js of [true, false]) {
       await expect(page.getByRole('heading', { name: 'Reference from Rowan Ashdown' })).toBeVisible();
       await expect(page.getByText(`Meticulous with every box of records ${tag}.`)).toBeVisible();
       await expect(page.getByText('March 2021 to now')).toBeVisible();
+      await expect(page.getByText('None known')).toBeVisible();
       if (js) await expectAccessible(page);
     });
   });

@@ -31,6 +31,9 @@ CREATE TABLE reference_responses (
     worked_to      TEXT CHECK (length(worked_to) = 7),
     applicant_role TEXT CHECK (length(applicant_role) <= 200),
     reemploy       TEXT CHECK (reemploy IN ('yes', 'no', 'cannot_say')),
+    -- Whether they know of a reason not to employ the applicant in this work, and what.
+    concerns_known BOOLEAN,
+    concerns       TEXT CHECK (length(concerns) <= 1000),
     statement      TEXT CHECK (length(statement) <= 20000),
     submitted_at   TEXT NOT NULL
 );

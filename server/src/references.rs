@@ -461,6 +461,11 @@ fn answer_view(r: &db::references::RefereeRow) -> Option<ReferenceView> {
             .and_then(Reemploy::from_code)
             .map_or("Not answered", Reemploy::words)
             .to_owned(),
+        concerns: match (r.concerns_known, &r.concerns) {
+            (Some(true), Some(what)) => format!("Yes: {what}"),
+            (Some(true), None) => "Yes".to_owned(),
+            _ => "None known".to_owned(),
+        },
         statement: r.statement.clone().unwrap_or_default(),
     })
 }

@@ -15,6 +15,7 @@ pub mod password;
 pub mod portal;
 pub mod references;
 pub mod reports;
+pub mod reserve;
 pub mod retention;
 pub mod rights;
 pub mod selection;

@@ -342,7 +342,7 @@ fn Answer(
 ) -> impl IntoView {
     use crate::domain::references::request::ReferenceView;
     match answer {
-        ReferenceView::Given { at, referee_role, capacity, worked, applicant_role, reemploy, statement } => view! {
+        ReferenceView::Given { at, referee_role, capacity, worked, applicant_role, reemploy, concerns, statement } => view! {
             <h3 class="heading-m">{format!("Reference from {name}")}</h3>
             <dl class="summary-list reference">
                 <SummaryRow key="Received" value=at/>
@@ -351,6 +351,7 @@ fn Answer(
                 <SummaryRow key="Worked together" value=worked/>
                 <SummaryRow key="Applicant’s role" value=applicant_role/>
                 <SummaryRow key="Would employ them again" value=reemploy/>
+                <SummaryRow key="Known reason not to employ them" value=concerns/>
             </dl>
             <h4 class="heading-s">"Their reference"</h4>
             <p class="body reference-statement">{statement}</p>

@@ -46,6 +46,8 @@ pub async fn give_reference(
     still: Option<String>,
     applicant_role: Option<String>,
     reemploy: Option<String>,
+    concerns: Option<String>,
+    concerns_details: Option<String>,
     statement: Option<String>,
 ) -> Result<(), AppError> {
     // Authorisation: the link's secret, checked (with its single use) by the port.
@@ -60,6 +62,8 @@ pub async fn give_reference(
         still: still.unwrap_or_default(),
         applicant_role: applicant_role.unwrap_or_default(),
         reemploy: reemploy.unwrap_or_default(),
+        concerns: concerns.unwrap_or_default(),
+        concerns_details: concerns_details.unwrap_or_default(),
         statement: statement.unwrap_or_default(),
     };
     services.referee_requests.give(&token, input, services.clock.now()).await?;
@@ -184,6 +188,7 @@ fn ReferenceForm(token: String, open: OpenRequest) -> impl IntoView {
     let reemploy_options: Vec<(&'static str, &'static str)> =
         Reemploy::ALL.iter().map(|r| (r.code(), r.words())).collect();
     let statement_message = message_for(problems, "statement");
+    let details_message = message_for(problems, "concerns_details");
     view! {
         <leptos_meta::Title text=error_title(problems, "Give a reference")/>
         <ProblemSummary problems/>
@@ -210,6 +215,14 @@ fn ReferenceForm(token: String, open: OpenRequest) -> impl IntoView {
             <TextInput id="applicant_role" label="What was their job title or role?" value=k.applicant_role problems/>
             <Radios name="reemploy" legend="Would you employ them again?" options=reemploy_options selected=k.reemploy problems
                 hint="Choose “Cannot say” if you were not their employer or your organisation does not answer this"/>
+            <Radios name="concerns" legend="Do you know of any reason they should not be employed in this kind of work?"
+                options=vec![("no", "No"), ("yes", "Yes")] selected=k.concerns problems
+                hint="For example, dismissal or a final warning for misconduct. Answer only from what you know yourself."/>
+            <div class=move || if details_message.get().is_some() { "form-group form-group--error" } else { "form-group" }>
+                <label class="label" for="concerns_details">"If yes, what do you know?"</label>
+                <ErrorMessage id="concerns_details-error".to_owned() message=details_message/>
+                <textarea class="textarea" id="concerns_details" name="concerns_details" rows="4">{super::components::textarea_text(k.concerns_details)}</textarea>
+            </div>
             <WordCountArea id="statement".to_owned() label="Your reference".to_owned() value=k.statement
                 limit=STATEMENT_WORDS message=statement_message rows=10/>
             <button type="submit" class="button">"Send reference"</button>

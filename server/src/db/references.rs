@@ -30,6 +30,8 @@ pub struct RefereeRow {
     pub worked_to: Option<String>,
     pub applicant_role: Option<String>,
     pub reemploy: Option<String>,
+    pub concerns_known: Option<bool>,
+    pub concerns: Option<String>,
     pub statement: Option<String>,
     pub submitted_at: Option<DateTime<Utc>>,
 }
@@ -79,7 +81,7 @@ pub async fn referees(conn: Conn<'_>, application: Uuid) -> Result<Vec<RefereeRo
     const SQL: &str = "SELECT r.id, r.name, r.email, r.relationship, r.organisation, r.added_at, \
         r.requested_at, r.request_expires_at, r.reminded_at, x.declined, x.decline_reason, \
         x.referee_role, x.capacity, x.worked_from, x.worked_to, x.applicant_role, x.reemploy, \
-        x.statement, x.submitted_at \
+        x.concerns_known, x.concerns, x.statement, x.submitted_at \
         FROM referees r JOIN live_applications a ON a.id = r.application_id \
         LEFT JOIN reference_responses x ON x.referee_id = r.id \
         WHERE r.application_id = $1 ORDER BY r.added_at, r.id";
@@ -298,8 +300,9 @@ pub async fn answer(
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
     const SQL: &str = "INSERT INTO reference_responses (referee_id, declined, decline_reason, \
-        referee_role, capacity, worked_from, worked_to, applicant_role, reemploy, statement, \
-        submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+        referee_role, capacity, worked_from, worked_to, applicant_role, reemploy, concerns_known, \
+        concerns, statement, submitted_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
         ON CONFLICT (referee_id) DO NOTHING";
     let (declined, reason, r) = match answer {
         Answer::Given(r) => (false, None, Some(*r)),
@@ -309,6 +312,7 @@ pub async fn answer(
         .bind(r.and_then(|r| r.referee_role.as_deref())).bind(r.map(|r| r.capacity.as_str()))
         .bind(r.map(|r| r.worked_from.as_str())).bind(r.and_then(|r| r.worked_to.as_deref()))
         .bind(r.map(|r| r.applicant_role.as_str())).bind(r.map(|r| r.reemploy.code()))
+        .bind(r.map(|r| r.concerns.is_some())).bind(r.and_then(|r| r.concerns.as_deref()))
         .bind(r.map(|r| r.statement.as_str())).bind(now)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     if n == 0 {

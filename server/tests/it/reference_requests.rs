@@ -82,6 +82,7 @@ fn reference<'a>(token: &'a str, statement: &'a str) -> Vec<(&'a str, &'a str)> 
         ("to_year", "2024"),
         ("applicant_role", "Records officer"),
         ("reemploy", "yes"),
+        ("concerns", "no"),
         ("statement", statement),
     ]
 }
@@ -222,6 +223,9 @@ async fn a_referee_answers_once(kind: Kind) {
         if reads {
             assert!(html.contains("Reference from Rowan Ashdown"));
             assert!(html.contains("March 2021 to June 2024"));
+            assert!(
+                html.contains("Known reason not to employ them") && html.contains("None known")
+            );
             assert!(html.contains("Sam Birchfield declined to give a reference"));
         }
     }

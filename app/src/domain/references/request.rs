@@ -56,6 +56,10 @@ pub struct ReferenceInput {
     pub applicant_role: String,
     /// A [`Reemploy`] code.
     pub reemploy: String,
+    /// `yes` or `no`: do they know of a reason not to employ the applicant in this work.
+    pub concerns: String,
+    /// What they know, when `yes`.
+    pub concerns_details: String,
     /// The reference in the referee's own words.
     pub statement: String,
 }
@@ -75,6 +79,8 @@ pub struct NewReference {
     pub applicant_role: String,
     /// Would they employ the applicant again.
     pub reemploy: Reemploy,
+    /// A reason not to employ them in this work that they know of, if any.
+    pub concerns: Option<String>,
     /// The reference in the referee's own words.
     pub statement: String,
 }
@@ -193,14 +199,44 @@ impl ReferenceInput {
                 "Select whether you would employ them again, or that you cannot say",
             ));
         }
+        let concerns = match self.concerns.trim() {
+            "no" => Some(None),
+            "yes" => match line(&self.concerns_details) {
+                None => {
+                    problems.push(FieldError::new(
+                        "concerns_details",
+                        "Tell us what you know of the reason not to employ them",
+                    ));
+                    None
+                }
+                Some(details) => {
+                    check_text(
+                        &mut problems,
+                        "concerns_details",
+                        "What you know",
+                        &details,
+                        REASON_CHARS,
+                        true,
+                    );
+                    Some(Some(details))
+                }
+            },
+            _ => {
+                problems.push(FieldError::new(
+                    "concerns",
+                    "Select whether you know of any reason not to employ them in this kind of work",
+                ));
+                None
+            }
+        };
         let statement = self.statement.trim().to_owned();
         if statement.is_empty() {
             problems.push(FieldError::new("statement", "Enter your reference"));
         } else {
             check_words(&mut problems, "statement", "Your reference", &statement, STATEMENT_WORDS);
         }
-        match (capacity, from, applicant_role, reemploy) {
-            (Some(capacity), Some(from), Some(applicant_role), Some(reemploy))
+        match (capacity, from, applicant_role, reemploy, concerns) {
+            (Some(capacity), Some(from), Some(applicant_role), Some(reemploy), Some(concerns))
                 if problems.is_empty() =>
             {
                 Ok(NewReference {
@@ -210,6 +246,7 @@ impl ReferenceInput {
                     worked_to: to.map(stored_month),
                     applicant_role,
                     reemploy,
+                    concerns,
                     statement,
                 })
             }
@@ -302,6 +339,8 @@ pub enum ReferenceView {
         applicant_role: String,
         /// Would they employ them again, in words.
         reemploy: String,
+        /// A reason not to employ them they know of, in words ("None known").
+        concerns: String,
         /// The statement.
         statement: String,
     },

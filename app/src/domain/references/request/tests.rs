@@ -16,6 +16,8 @@ fn filled() -> ReferenceInput {
         still: String::new(),
         applicant_role: "Caseworker".into(),
         reemploy: "yes".into(),
+        concerns: "no".into(),
+        concerns_details: String::new(),
         statement: "Reliable, careful and kind to the people we served.".into(),
     }
 }
@@ -45,7 +47,15 @@ fn a_complete_reference_is_stored_with_months_as_year_and_month() {
 fn an_empty_form_names_every_required_field() {
     assert_eq!(
         fields(&ReferenceInput::default()),
-        ["capacity", "from_month", "to_month", "applicant_role", "reemploy", "statement"]
+        [
+            "capacity",
+            "from_month",
+            "to_month",
+            "applicant_role",
+            "reemploy",
+            "concerns",
+            "statement"
+        ]
     );
 }
 
@@ -91,6 +101,29 @@ fn the_statement_has_a_word_limit_and_markup_is_kept_as_text() {
     assert_eq!(fields(&control), ["capacity"]);
     let unknown = ReferenceInput { reemploy: "maybe".into(), ..filled() };
     assert_eq!(fields(&unknown), ["reemploy"]);
+}
+
+#[test]
+fn a_known_reason_not_to_employ_needs_its_details() {
+    let yes = ReferenceInput { concerns: "yes".into(), ..filled() };
+    assert_eq!(fields(&yes), ["concerns_details"]);
+    let told = ReferenceInput {
+        concerns: "yes".into(),
+        concerns_details: " Dismissed for gross misconduct in 2024 ".into(),
+        ..filled()
+    };
+    assert_eq!(
+        told.validate(today()).expect("valid").concerns.as_deref(),
+        Some("Dismissed for gross misconduct in 2024")
+    );
+    let no = ReferenceInput { concerns_details: "ignored".into(), ..filled() };
+    assert_eq!(no.validate(today()).expect("valid").concerns, None, "no means none recorded");
+    let long = ReferenceInput {
+        concerns: "yes".into(),
+        concerns_details: "x".repeat(REASON_CHARS + 1),
+        ..filled()
+    };
+    assert_eq!(fields(&long), ["concerns_details"]);
 }
 
 #[test]

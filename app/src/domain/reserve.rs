@@ -1,0 +1,244 @@
+//! The reserve list (PRODUCT §2.7): candidates found appointable but not appointed, kept for
+//! other posts only while they consent.
+//!
+//! Pure: which reserve-list candidates a newly published vacancy should be shown (same job
+//! family, a shared location tag, or shared criteria keywords), the merit order they are listed
+//! in, and when the applicant is told their consent is about to lapse. The server decides who is
+//! on the list (a live, unexpired, unwithdrawn consent — never anything else) and sends mail;
+//! nothing here reads a clock or a database.
+
+use chrono::{DateTime, Months, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// How long before a reserve-list consent lapses the applicant is asked to renew it.
+pub const RENEWAL_NOTICE_MONTHS: u32 = 1;
+
+/// Whether the "your consent lapses soon" email is due at `now` for a consent lapsing at
+/// `expires_at`: from a calendar month before (month ends clamped) until it lapses.
+#[must_use]
+pub fn renewal_notice_due(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    let from = expires_at.checked_sub_months(Months::new(RENEWAL_NOTICE_MONTHS));
+    from.is_some_and(|from| now >= from) && now < expires_at
+}
+
+/// Words too common in person specifications to say two posts are alike.
+const STOP_WORDS: &[&str] = &[
+    "ability",
+    "able",
+    "about",
+    "across",
+    "also",
+    "and",
+    "based",
+    "being",
+    "both",
+    "candidate",
+    "clear",
+    "demonstrable",
+    "demonstrate",
+    "demonstrated",
+    "desirable",
+    "each",
+    "effective",
+    "effectively",
+    "essential",
+    "evidence",
+    "experience",
+    "from",
+    "good",
+    "have",
+    "high",
+    "including",
+    "into",
+    "knowledge",
+    "level",
+    "must",
+    "other",
+    "others",
+    "role",
+    "show",
+    "skills",
+    "strong",
+    "that",
+    "their",
+    "them",
+    "they",
+    "this",
+    "through",
+    "understanding",
+    "using",
+    "well",
+    "when",
+    "where",
+    "which",
+    "will",
+    "with",
+    "within",
+    "work",
+    "working",
+    "your",
+];
+
+/// The words of criteria text that can tie two posts together: lower-case, letters only, four
+/// or more of them, not a common word of person specifications.
+#[must_use]
+pub fn keywords<'a>(texts: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+    texts
+        .into_iter()
+        .flat_map(|t| t.split(|c: char| !c.is_alphabetic()))
+        .map(str::to_lowercase)
+        .filter(|w| w.chars().count() >= 4 && !STOP_WORDS.contains(&w.as_str()))
+        .collect()
+}
+
+/// What matching compares of a vacancy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VacancyProfile {
+    /// Its job family, if HR chose one.
+    pub job_family: Option<String>,
+    /// Its location tags.
+    pub location_tags: Vec<String>,
+    /// Its person-specification criteria.
+    pub criteria: Vec<String>,
+}
+
+/// The fewest shared criteria keywords that make two posts alike.
+pub const KEYWORDS_TO_MATCH: usize = 2;
+
+/// Why a reserve-list candidate is shown for a new vacancy, in words for HR ("Same job family:
+/// Finance"); empty when they do not match.
+#[must_use]
+pub fn match_reasons(new: &VacancyProfile, earlier: &VacancyProfile) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if let (Some(a), Some(b)) = (&new.job_family, &earlier.job_family)
+        && a.eq_ignore_ascii_case(b)
+    {
+        reasons.push(format!("Same job family: {a}"));
+    }
+    let places: Vec<&String> = new
+        .location_tags
+        .iter()
+        .filter(|t| earlier.location_tags.iter().any(|e| e.eq_ignore_ascii_case(t)))
+        .collect();
+    if !places.is_empty() {
+        let list: Vec<&str> = places.iter().map(|s| s.as_str()).collect();
+        reasons.push(format!("Same location: {}", list.join(", ")));
+    }
+    let ours = keywords(new.criteria.iter().map(String::as_str));
+    let theirs = keywords(earlier.criteria.iter().map(String::as_str));
+    let shared: Vec<&String> = ours.intersection(&theirs).collect();
+    if shared.len() >= KEYWORDS_TO_MATCH {
+        let list: Vec<&str> = shared.iter().map(|s| s.as_str()).collect();
+        reasons.push(format!("Similar criteria: {}", list.join(", ")));
+    }
+    reasons
+}
+
+/// One candidate on a reserve list, for ordering.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ranked<T> {
+    /// Their final score (× 100): the moderated score, else the average of submitted sheets.
+    pub score: Option<i32>,
+    /// When they were found appointable.
+    pub decided_at: DateTime<Utc>,
+    /// Whatever the caller carries along.
+    pub item: T,
+}
+
+/// Sorts into merit order: highest final score first, unscored last; equal scores by who was
+/// found appointable first (the order is stable and the same on every page).
+pub fn merit_order<T>(list: &mut [Ranked<T>]) {
+    list.sort_by(|a, b| {
+        b.score
+            .is_some()
+            .cmp(&a.score.is_some())
+            .then(b.score.cmp(&a.score))
+            .then(a.decided_at.cmp(&b.decided_at))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).single().expect("time")
+    }
+
+    #[test]
+    fn the_renewal_notice_is_due_from_a_month_before_until_the_consent_lapses() {
+        let expires = at(2027, 11, 23);
+        assert!(!renewal_notice_due(expires, at(2027, 10, 22)));
+        assert!(renewal_notice_due(expires, at(2027, 10, 23)));
+        assert!(renewal_notice_due(expires, at(2027, 11, 22)));
+        assert!(!renewal_notice_due(expires, at(2027, 11, 23)), "lapsed: too late to renew");
+        // Month ends clamp: a month before 31 March is 28 February.
+        assert!(renewal_notice_due(at(2027, 3, 31), at(2027, 2, 28)));
+        assert!(!renewal_notice_due(at(2027, 3, 31), at(2027, 2, 27)));
+    }
+
+    #[test]
+    fn keywords_drop_short_and_common_words() {
+        let k = keywords(["Experience of PAYROLL reconciliation, and working with HMRC"]);
+        assert_eq!(k.into_iter().collect::<Vec<_>>(), ["hmrc", "payroll", "reconciliation"]);
+    }
+
+    fn profile(family: Option<&str>, tags: &[&str], criteria: &[&str]) -> VacancyProfile {
+        VacancyProfile {
+            job_family: family.map(str::to_owned),
+            location_tags: tags.iter().map(|s| (*s).to_owned()).collect(),
+            criteria: criteria.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn posts_match_on_family_location_or_two_shared_keywords() {
+        let new = profile(
+            Some("Finance"),
+            &["Leeds", "Remote"],
+            &["Payroll reconciliation experience", "Knowledge of pensions"],
+        );
+        assert_eq!(
+            match_reasons(&new, &profile(Some("finance"), &[], &[])),
+            ["Same job family: Finance"]
+        );
+        assert_eq!(
+            match_reasons(&new, &profile(None, &["remote"], &[])),
+            ["Same location: Remote"]
+        );
+        assert_eq!(
+            match_reasons(&new, &profile(None, &[], &["Pensions and payroll work"])),
+            ["Similar criteria: payroll, pensions"]
+        );
+        assert!(
+            match_reasons(&new, &profile(None, &[], &["Payroll only"])).is_empty(),
+            "one shared keyword is not enough"
+        );
+        assert!(
+            match_reasons(&new, &profile(Some("Digital"), &["Hull"], &["Experience working well"]))
+                .is_empty(),
+            "common words never match"
+        );
+        assert!(match_reasons(&profile(None, &[], &[]), &profile(None, &[], &[])).is_empty());
+    }
+
+    #[test]
+    fn merit_order_is_score_then_who_was_found_appointable_first() {
+        let r = |score: Option<i32>, day: u32, name: &'static str| Ranked {
+            score,
+            decided_at: at(2026, 11, day),
+            item: name,
+        };
+        let mut list = vec![
+            r(None, 1, "unscored"),
+            r(Some(310), 5, "b"),
+            r(Some(420), 9, "top"),
+            r(Some(310), 2, "a"),
+        ];
+        merit_order(&mut list);
+        let names: Vec<&str> = list.iter().map(|r| r.item).collect();
+        assert_eq!(names, ["top", "a", "b", "unscored"]);
+    }
+}
