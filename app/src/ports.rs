@@ -393,6 +393,26 @@ pub trait RefereeRequests: Send + Sync {
     -> Result<(), AppError>;
 }
 
+/// The link in a reserve-list renewal email, for whoever holds it (its secret is in the page's
+/// address and travels back with the form). An unknown or malformed secret is `NotFound`; a
+/// renew or withdraw on a consent that is no longer live is a `Validation` error on `form` and
+/// changes nothing.
+#[async_trait]
+pub trait ReserveConsents: Send + Sync {
+    /// What the link opens.
+    async fn page(
+        &self,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::reserve::ConsentPage, AppError>;
+
+    /// Renews the consent for the configured months from now.
+    async fn renew(&self, secret: &str, now: DateTime<Utc>) -> Result<(), AppError>;
+
+    /// Withdraws the consent at once.
+    async fn withdraw(&self, secret: &str, now: DateTime<Utc>) -> Result<(), AppError>;
+}
+
 /// Everything a server function may use, provided as Leptos context by the server.
 #[derive(Clone)]
 pub struct Services {
@@ -414,6 +434,8 @@ pub struct Services {
     pub portal: Arc<dyn Portal>,
     /// Referees' reference requests.
     pub referee_requests: Arc<dyn RefereeRequests>,
+    /// Reserve-list consents renewed or withdrawn from an email.
+    pub reserve_consents: Arc<dyn ReserveConsents>,
     /// Selection: the pipeline board and candidate pages.
     pub selection: Arc<dyn Selection>,
     /// The retention overview (purge log, what is due, holds in force).

@@ -13,6 +13,7 @@ use crate::pages::{
     portal::{ContactPage, PortalPage, PortalSignInPage, RefereePage, WithdrawPage},
     reference::{DeclineReferencePage, ReferencePage},
     reports::{DiversityReportPage, FunnelReportPage},
+    reserve::ReserveConsentPage,
     retention::{RetentionPage, RetentionSchedulePage},
     settings::{PrivacyNoticePage, RejectionSettingsPage},
     staff::{SetPasswordPage, SignInPage, StaffHomePage},
@@ -143,6 +144,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("reference"), ParamSegment("token"), StaticSegment("decline"))
                             view=DeclineReferencePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("reserve-list"), ParamSegment("token"))
+                            view=ReserveConsentPage
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("staff") view=StaffHomePage ssr=SsrMode::Async/>

@@ -24,6 +24,7 @@ pub mod monitoring;
 pub mod portal;
 pub mod references;
 pub mod reports;
+pub mod reserve;
 pub mod retention;
 pub mod seed;
 pub mod selection;

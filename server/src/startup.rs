@@ -32,6 +32,7 @@ pub struct Application {
     dispatcher: crate::mail::Dispatcher,
     vacancy_admin: crate::vacancy_admin::VacancyAdmin,
     references: crate::references::StoreReferences,
+    reserve: crate::reserve::StoreReserve,
     purger: crate::retention::Purger,
     purge_every_minutes: u32,
     clock: Arc<dyn Clock>,
@@ -121,6 +122,13 @@ impl Application {
             config.public_url.clone(),
             config.reference_reminder_days,
         );
+        let reserve = crate::reserve::StoreReserve::new(
+            db.clone(),
+            outbox.clone(),
+            config.organisation_name.clone(),
+            config.public_url.clone(),
+            config.applying.reserve_list_months,
+        );
         let staff_admin = StaffAdmin::new(
             db.clone(),
             outbox,
@@ -145,6 +153,7 @@ impl Application {
             applying: Arc::new(applying.clone()),
             portal: Arc::new(portal.clone()),
             referee_requests: Arc::new(references.clone()),
+            reserve_consents: Arc::new(reserve.clone()),
             selection: Arc::new(crate::selection::StoreSelectionView::new(
                 db.clone(),
                 config.retention.dbs_details_months,
@@ -200,6 +209,7 @@ impl Application {
             dispatcher,
             vacancy_admin,
             references,
+            reserve,
             purger,
             purge_every_minutes,
             clock: services_clock,
@@ -242,6 +252,12 @@ impl Application {
         self.references.clone()
     }
 
+    /// Reserve-list renewal notices, for tests that send them on demand.
+    #[must_use]
+    pub fn reserve(&self) -> crate::reserve::StoreReserve {
+        self.reserve.clone()
+    }
+
     /// Document storage, for tests.
     #[must_use]
     pub fn documents(&self) -> Documents {
@@ -270,8 +286,14 @@ impl Application {
         }));
         // And the one reminder to referees who have not answered.
         let (stop_reminders, reminders_stopped) = tokio::sync::oneshot::channel::<()>();
-        let reminders = tokio::spawn(self.references.run_reminders(self.clock, async move {
-            let _ = reminders_stopped.await;
+        let reminders =
+            tokio::spawn(self.references.run_reminders(self.clock.clone(), async move {
+                let _ = reminders_stopped.await;
+            }));
+        // And the notice a month before a reserve-list consent lapses.
+        let (stop_notices, notices_stopped) = tokio::sync::oneshot::channel::<()>();
+        let notices = tokio::spawn(self.reserve.run_notices(self.clock, async move {
+            let _ = notices_stopped.await;
         }));
         // And the purge, when it is scheduled (only one instance purges at a time).
         let (stop_purge, purge_stopped) = tokio::sync::oneshot::channel::<()>();
@@ -287,10 +309,12 @@ impl Application {
         let _ = stop_mail.send(());
         let _ = stop_alerts.send(());
         let _ = stop_reminders.send(());
+        let _ = stop_notices.send(());
         let _ = stop_purge.send(());
         let _ = mail.await;
         let _ = alerts.await;
         let _ = reminders.await;
+        let _ = notices.await;
         if let Some(purge) = purge {
             let _ = purge.await;
         }

@@ -3,7 +3,8 @@
 //!
 //! Pure: which reserve-list candidates a newly published vacancy should be shown (same job
 //! family, a shared location tag, or shared criteria keywords), the merit order they are listed
-//! in, and when the applicant is told their consent is about to lapse. The server decides who is
+//! in, when the applicant is told their consent is about to lapse, and what the link in that
+//! email opens ([`ConsentPage`]). The server decides who is
 //! on the list (a live, unexpired, unwithdrawn consent — never anything else) and sends mail;
 //! nothing here reads a clock or a database.
 
@@ -21,6 +22,43 @@ pub fn renewal_notice_due(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool
     let from = expires_at.checked_sub_months(Months::new(RENEWAL_NOTICE_MONTHS));
     from.is_some_and(|from| now >= from) && now < expires_at
 }
+
+/// What the link in a renewal email opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConsentPage {
+    /// The consent is live: renew it or withdraw it.
+    Live {
+        /// The employer.
+        organisation: String,
+        /// The job applied for.
+        vacancy_title: String,
+        /// When the consent lapses unless renewed.
+        expires_at: DateTime<Utc>,
+        /// How long a renewal lasts, in months.
+        months: u32,
+    },
+    /// Renewed (from this link or elsewhere): kept until the new record lapses.
+    Renewed {
+        /// The employer.
+        organisation: String,
+        /// When the renewed consent lapses.
+        until: DateTime<Utc>,
+    },
+    /// Withdrawn: the application is no longer kept for other jobs.
+    Withdrawn {
+        /// The employer.
+        organisation: String,
+    },
+    /// It lapsed before the applicant acted.
+    Lapsed {
+        /// The employer.
+        organisation: String,
+    },
+}
+
+/// What a renew or withdraw post on a link whose consent is no longer live is told.
+pub const NOT_LIVE_MESSAGE: &str = "This link no longer works: the agreement it was sent about has ended or been changed already. \
+     Nothing was changed. Your applicant page shows what you have agreed to.";
 
 /// Words too common in person specifications to say two posts are alike.
 const STOP_WORDS: &[&str] = &[

@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod portal;
 pub mod reference;
 pub mod reports;
+pub mod reserve;
 pub mod retention;
 pub mod settings;
 pub mod staff;

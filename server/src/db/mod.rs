@@ -21,6 +21,7 @@ pub mod mail;
 pub mod portal;
 pub mod purge;
 pub mod references;
+pub mod reserve;
 pub mod retention;
 pub mod second_factor;
 pub mod selection;

@@ -170,6 +170,11 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
         ("POST", "/api/reference-decline", format!("token={}", "x".repeat(43)), "NNNNNNN"),
         ("GET", "/reference/not-a-link", String::new(), "NNNNNNN"),
         ("GET", "/reference/not-a-link/decline", String::new(), "NNNNNNN"),
+        // So is the link in a reserve-list renewal email.
+        ("POST", "/api/reserve-consent", format!("token={}", "x".repeat(43)), "NNNNNNN"),
+        ("POST", "/api/reserve-renew", format!("token={}", "x".repeat(43)), "NNNNNNN"),
+        ("POST", "/api/reserve-withdraw", format!("token={}", "x".repeat(43)), "NNNNNNN"),
+        ("GET", "/reserve-list/not-a-link", String::new(), "NNNNNNN"),
         // Each person's own second factor; the code step needs a part-finished sign-in, and
         // without one sends everybody back to the sign-in page.
         ("POST", "/api/two-factor", String::new(), "sYYYYYY"),

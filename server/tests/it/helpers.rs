@@ -123,6 +123,8 @@ pub struct TestApp {
     pub purger: server::retention::Purger,
     /// References, to send referees' reminders on demand.
     pub references: server::references::StoreReferences,
+    /// Reserve-list renewal notices, sent on demand.
+    pub reserve: server::reserve::StoreReserve,
     pub data_dir: std::path::PathBuf,
     /// Makes the instance's equal-opportunities pseudonyms (tests search for them).
     pub pseudonyms: server::monitoring::Pseudonymiser,
@@ -149,6 +151,7 @@ impl TestApp {
         let vacancy_admin = app.vacancy_admin();
         let purger = app.purger();
         let references = app.references();
+        let reserve = app.reserve();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
@@ -168,6 +171,7 @@ impl TestApp {
             vacancy_admin,
             purger,
             references,
+            reserve,
             data_dir: data.path().to_path_buf(),
             pseudonyms,
             _test_db: test_db,

@@ -18,6 +18,8 @@
 //!   with consent; who sees them; the purge takes them.
 //! - `reference_requests`: HR sends each referee a single-use link; the referee's form, bad
 //!   input kept for them, decline, reuse and expiry refused, one reminder, who reads answers.
+//! - `reserve_list`: the renewal notice a month before a reserve-list consent lapses, its
+//!   one-click renew and withdraw, used and lapsed links.
 //! - `retention`: stored retention dates, legal holds, the purge's completeness on both
 //!   backends, interruption at every step, a restored backup purged again, two purgers at once.
 //! - `purge_runs`: the purge interrupted at every step, two purgers at once, a restored backup,
@@ -49,6 +51,7 @@ mod purge_runs;
 mod reference_requests;
 mod references;
 mod reports;
+mod reserve_list;
 mod retention;
 mod selection;
 mod signin;

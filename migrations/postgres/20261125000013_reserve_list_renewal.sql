@@ -1,0 +1,19 @@
+-- Shortlist schema, part 13: keeping reserve-list consent honest over time (PRODUCT §2.7). A
+-- month before a reserve-list consent lapses the applicant is emailed a link that renews it or
+-- withdraws it with one click each. PostgreSQL flavour; migrations/sqlite holds the same schema.
+
+-- When the applicant was told this consent lapses soon (once per consent record).
+ALTER TABLE consents ADD COLUMN renewal_notice_at TIMESTAMPTZ;
+-- A renewal closes the old record (withdrawn by email) and opens a new one that names it here,
+-- so the history reads "given, renewed, renewed" rather than "given, withdrawn".
+ALTER TABLE consents ADD COLUMN renews UUID;
+
+-- The link in a renewal email. Only the SHA-256 of its secret is stored; it works until the
+-- consent it was sent for lapses, and only while that consent is live.
+CREATE TABLE consent_links (
+    token_digest   BYTEA PRIMARY KEY CHECK (octet_length(token_digest) = 32),
+    consent_id     UUID NOT NULL REFERENCES consents (id) ON DELETE CASCADE,
+    application_id UUID NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+    created_at     TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX consent_links_application ON consent_links (application_id);
