@@ -411,6 +411,31 @@ pub trait ReserveConsents: Send + Sync {
 
     /// Withdraws the consent at once.
     async fn withdraw(&self, secret: &str, now: DateTime<Utc>) -> Result<(), AppError>;
+
+    /// What the link in the "you were found appointable" letter opens.
+    async fn join_page(
+        &self,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::reserve::JoinPage, AppError>;
+
+    /// Gives reserve-list consent (method `email`) through that link: once, before it expires,
+    /// while the application is still kept as appointable and unrestricted. Otherwise a
+    /// `Validation` error on `form`, and nothing changes.
+    async fn join(&self, secret: &str, now: DateTime<Utc>) -> Result<(), AppError>;
+}
+
+/// Reserve lists, for HR (the caller has authorised `ManageVacancies`): a vacancy's own list and
+/// the candidates on other lists who match it, in merit order. Invitations are form posts
+/// handled by the server.
+#[async_trait]
+pub trait ReserveLists: Send + Sync {
+    /// The reserve-list page of vacancy `vacancy`; an unknown vacancy is `NotFound`.
+    async fn page(
+        &self,
+        vacancy: VacancyId,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::reserve::ReserveListPage, AppError>;
 }
 
 /// Everything a server function may use, provided as Leptos context by the server.
@@ -436,6 +461,8 @@ pub struct Services {
     pub referee_requests: Arc<dyn RefereeRequests>,
     /// Reserve-list consents renewed or withdrawn from an email.
     pub reserve_consents: Arc<dyn ReserveConsents>,
+    /// Reserve lists and their matches, for HR.
+    pub reserve_lists: Arc<dyn ReserveLists>,
     /// Selection: the pipeline board and candidate pages.
     pub selection: Arc<dyn Selection>,
     /// The retention overview (purge log, what is due, holds in force).

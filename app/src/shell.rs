@@ -13,7 +13,8 @@ use crate::pages::{
     portal::{ContactPage, PortalPage, PortalSignInPage, RefereePage, WithdrawPage},
     reference::{DeclineReferencePage, ReferencePage},
     reports::{DiversityReportPage, FunnelReportPage},
-    reserve::ReserveConsentPage,
+    reserve::{JoinReserveListPage, ReserveConsentPage},
+    reserve_list::StaffReserveListPage,
     retention::{RetentionPage, RetentionSchedulePage},
     settings::{PrivacyNoticePage, RejectionSettingsPage},
     staff::{SetPasswordPage, SignInPage, StaffHomePage},
@@ -151,6 +152,11 @@ pub fn App() -> impl IntoView {
                             view=ReserveConsentPage
                             ssr=SsrMode::Async
                         />
+                        <Route
+                            path=(StaticSegment("reserve-list"), StaticSegment("join"), ParamSegment("token"))
+                            view=JoinReserveListPage
+                            ssr=SsrMode::Async
+                        />
                         <Route path=StaticSegment("staff") view=StaffHomePage ssr=SsrMode::Async/>
                         <Route
                             path=(StaticSegment("staff"), StaticSegment("audit"))
@@ -215,6 +221,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("staff"), StaticSegment("vacancies"), ParamSegment("id"))
                             view=VacancyEditorPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("vacancies"), ParamSegment("id"), StaticSegment("reserve-list"))
+                            view=StaffReserveListPage
                             ssr=SsrMode::Async
                         />
                         <Route

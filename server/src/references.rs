@@ -175,7 +175,11 @@ impl StoreReferences {
                 let expires_at = to.request_expires_at.unwrap_or(now);
                 let message = self.message(&to, &token, expires_at, true);
                 self.outbox.store(tx.conn(), &message, now).await?;
-                db::audit::append(tx.conn(), &system_audit("references.remind", &to, now)).await?;
+                db::audit::append(
+                    tx.conn(),
+                    &db::audit::AuditEntry::unattended(now, "references.remind", to.application_id),
+                )
+                .await?;
                 tx.commit().await?;
                 sent += 1;
             }
@@ -318,14 +322,8 @@ impl StoreReferences {
             AnswerOf::Declined(_) => "reference.decline",
         };
         let entry = db::audit::AuditEntry {
-            at: now,
-            actor: None,
-            action,
-            object_type: Some("application"),
-            object_id: Some(linked.application_id),
             vacancy: Some(VacancyId::from_uuid(linked.vacancy_id)),
-            client_addr: None,
-            outcome: db::audit::Outcome::Ok,
+            ..db::audit::AuditEntry::unattended(now, action, linked.application_id)
         };
         db::audit::append(tx.conn(), &entry).await.map_err(AppError::internal)?;
         tx.commit().await.map_err(AppError::internal)
@@ -357,23 +355,6 @@ fn refused_words(page: &RequestPage) -> &'static str {
         RequestPage::Answered { .. } => USED_MESSAGE,
         RequestPage::Expired { .. } => EXPIRED_MESSAGE,
         RequestPage::NotNeeded { .. } | RequestPage::Open(_) => NOT_NEEDED_MESSAGE,
-    }
-}
-
-fn system_audit(
-    action: &'static str,
-    to: &db::references::Addressee,
-    now: DateTime<Utc>,
-) -> db::audit::AuditEntry {
-    db::audit::AuditEntry {
-        at: now,
-        actor: None,
-        action,
-        object_type: Some("application"),
-        object_id: Some(to.application_id),
-        vacancy: None,
-        client_addr: None,
-        outcome: db::audit::Outcome::Ok,
     }
 }
 

@@ -105,11 +105,6 @@ impl Application {
             outbox.clone(),
             config.public_url.clone(),
         );
-        let selection = crate::selection::StoreSelection::new(
-            db.clone(),
-            outbox.clone(),
-            config.organisation_name.clone(),
-        );
         let checks = crate::checks::StoreChecks::new(
             db.clone(),
             documents.clone(),
@@ -128,6 +123,12 @@ impl Application {
             config.organisation_name.clone(),
             config.public_url.clone(),
             config.applying.reserve_list_months,
+        );
+        let selection = crate::selection::StoreSelection::new(
+            db.clone(),
+            outbox.clone(),
+            config.organisation_name.clone(),
+            reserve.clone(),
         );
         let staff_admin = StaffAdmin::new(
             db.clone(),
@@ -154,6 +155,7 @@ impl Application {
             portal: Arc::new(portal.clone()),
             referee_requests: Arc::new(references.clone()),
             reserve_consents: Arc::new(reserve.clone()),
+            reserve_lists: Arc::new(reserve.clone()),
             selection: Arc::new(crate::selection::StoreSelectionView::new(
                 db.clone(),
                 config.retention.dbs_details_months,
@@ -199,6 +201,7 @@ impl Application {
             selection,
             checks,
             references: references.clone(),
+            reserve: reserve.clone(),
         };
         Ok(Self {
             listener,

@@ -139,7 +139,8 @@ pub enum Action {
     ViewAuditLog,
     /// Download the audit log as CSV.
     ExportAuditLog,
-    /// Create, edit, publish and close vacancies; assign hiring managers and panels.
+    /// Create, edit, publish and close vacancies; assign hiring managers and panels; see reserve
+    /// lists and the candidates on them who match a vacancy, and invite them to apply.
     ManageVacancies,
     /// See a vacancy's set-up (not its candidates).
     ViewVacancy(VacancyId),

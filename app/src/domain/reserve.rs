@@ -1,13 +1,15 @@
 //! The reserve list (PRODUCT §2.7): candidates found appointable but not appointed, kept for
 //! other posts only while they consent.
 //!
-//! Pure: which reserve-list candidates a newly published vacancy should be shown (same job
-//! family, a shared location tag, or shared criteria keywords), the merit order they are listed
-//! in, when the applicant is told their consent is about to lapse, and what the link in that
-//! email opens ([`ConsentPage`]). The server decides who is
-//! on the list (a live, unexpired, unwithdrawn consent — never anything else) and sends mail;
-//! nothing here reads a clock or a database.
+//! Pure: at which stages a candidate can be found appointable, which reserve-list candidates a
+//! newly published vacancy should be shown (same job family, a shared location tag, or shared
+//! criteria keywords), the merit order they are listed in, when the applicant is told their
+//! consent is about to lapse, what the links in the emails open ([`ConsentPage`],
+//! [`JoinPage`]) and what HR's reserve-list page shows ([`ReserveListPage`]). The server
+//! decides who is on the list (found appointable, with a live, unexpired, unwithdrawn consent —
+//! never anything else) and sends mail; nothing here reads a clock or a database.
 
+use super::{ApplicationId, VacancyId, vacancy_edit::Stage};
 use chrono::{DateTime, Months, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -59,6 +61,115 @@ pub enum ConsentPage {
 /// What a renew or withdraw post on a link whose consent is no longer live is told.
 pub const NOT_LIVE_MESSAGE: &str = "This link no longer works: the agreement it was sent about has ended or been changed already. \
      Nothing was changed. Your applicant page shows what you have agreed to.";
+
+/// How long the link asking an appointable candidate for reserve-list consent works, in days.
+pub const ASK_DAYS: i64 = 28;
+
+/// Whether a candidate at `stage` can be found appointable, not appointed: once selectors have
+/// seen them at interview or assessment, or at the offer stage before they accepted an offer
+/// (an offer withdrawn because another candidate took the post). Never at the sift (nobody is
+/// "appointable" on paper alone) nor after an accepted offer.
+#[must_use]
+pub const fn may_mark_appointable(stage: Stage, offer_accepted: bool) -> bool {
+    match stage {
+        Stage::Interview | Stage::Assessment => true,
+        Stage::Offer => !offer_accepted,
+        Stage::Applied | Stage::Sift | Stage::PreEmploymentChecks | Stage::Hired => false,
+    }
+}
+
+/// What the link in the "you were found appointable" email opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JoinPage {
+    /// The applicant may agree to join the reserve list.
+    Open {
+        /// The employer.
+        organisation: String,
+        /// The job they were found appointable for.
+        vacancy_title: String,
+        /// How long the consent lasts, in months.
+        months: u32,
+    },
+    /// They are on the reserve list (from this link or otherwise) until `until`.
+    Joined {
+        /// The employer.
+        organisation: String,
+        /// When the consent lapses.
+        until: DateTime<Utc>,
+    },
+    /// The link has ended (past its date, or used and the consent since withdrawn or lapsed).
+    Ended {
+        /// The employer.
+        organisation: String,
+    },
+}
+
+/// What an agree post on a link that no longer works is told.
+pub const JOIN_ENDED_MESSAGE: &str = "This link no longer works. Nothing was changed. \
+     Your applicant page shows what you have agreed to.";
+
+/// One candidate on this vacancy's own reserve list, in merit order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReserveEntry {
+    /// Their application (links to the candidate page).
+    pub application: ApplicationId,
+    /// Their name.
+    pub name: String,
+    /// Their final score in words, or "Not scored".
+    pub score: String,
+    /// When they were found appointable.
+    pub found_appointable: String,
+    /// When their consent lapses.
+    pub consent_until: String,
+}
+
+/// A candidate from another vacancy's reserve list who matches this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReserveMatch {
+    /// Their application on the earlier vacancy.
+    pub application: ApplicationId,
+    /// Their name.
+    pub name: String,
+    /// The vacancy they were found appointable for.
+    pub found_for: String,
+    /// Why they match ([`match_reasons`]).
+    pub reasons: Vec<String>,
+    /// Their final score there, in words, or "Not scored".
+    pub score: String,
+    /// When their consent lapses.
+    pub consent_until: String,
+    /// When they were invited to apply for this vacancy, if they were.
+    pub invited: Option<String>,
+}
+
+/// HR's reserve-list page for a vacancy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReserveListPage {
+    /// The vacancy.
+    pub vacancy: VacancyId,
+    /// Its title.
+    pub title: String,
+    /// Whether it is published and taking applications (only then can anyone be invited).
+    pub taking_applications: bool,
+    /// Its own reserve list.
+    pub own: Vec<ReserveEntry>,
+    /// Candidates on other vacancies' reserve lists who match it.
+    pub matches: Vec<ReserveMatch>,
+}
+
+/// Why an invitation was refused (`?error=` on the reserve-list page): code → message.
+#[must_use]
+pub fn invite_error(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "not_open" => "Candidates can be invited only while the vacancy is published and open",
+        "not_on_list" => {
+            "This candidate is no longer on a reserve list that matches this vacancy: their \
+             consent has ended or been withdrawn, or their application is no longer kept"
+        }
+        "invited" => "This candidate has already been invited to apply for this vacancy",
+        _ => return None,
+    })
+}
 
 /// Words too common in person specifications to say two posts are alike.
 const STOP_WORDS: &[&str] = &[
@@ -215,6 +326,25 @@ mod tests {
         // Month ends clamp: a month before 31 March is 28 February.
         assert!(renewal_notice_due(at(2027, 3, 31), at(2027, 2, 28)));
         assert!(!renewal_notice_due(at(2027, 3, 31), at(2027, 2, 27)));
+    }
+
+    #[test]
+    fn appointable_only_after_selectors_have_met_the_candidate() {
+        for stage in [Stage::Applied, Stage::Sift, Stage::PreEmploymentChecks, Stage::Hired] {
+            assert!(!may_mark_appointable(stage, false), "{stage:?}");
+        }
+        assert!(may_mark_appointable(Stage::Interview, false));
+        assert!(may_mark_appointable(Stage::Assessment, false));
+        assert!(may_mark_appointable(Stage::Offer, false));
+        assert!(!may_mark_appointable(Stage::Offer, true), "an accepted offer is an appointment");
+    }
+
+    #[test]
+    fn every_invite_error_code_has_words() {
+        for code in ["not_open", "not_on_list", "invited"] {
+            assert!(invite_error(code).is_some_and(|m| !m.is_empty()), "{code}");
+        }
+        assert_eq!(invite_error("<script>"), None);
     }
 
     #[test]

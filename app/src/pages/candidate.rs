@@ -64,6 +64,9 @@ fn done_text(code: &str) -> Option<&'static str> {
         "final_score" => "Final score recorded.",
         "moved" => "Candidate moved.",
         "rejected" => "Candidate rejected. The rejection letter is on its way.",
+        "appointable" => {
+            "Recorded as appointable, not appointed. The letter is on its way; it asks them to join the reserve list unless they already agreed."
+        }
         "withdrawn" => "Application withdrawn. The applicant has been told.",
         "offer" => "The offer’s answer is recorded.",
         "interview" => {
@@ -124,6 +127,7 @@ fn Candidate(page: CandidatePage) -> impl IntoView {
         <dl class="summary-list" id="decision">
             <SummaryRow key="Candidate number" value=page.number.to_string()/>
             <SummaryRow key="Stage" value=status/>
+            {page.reserve_status.clone().map(|r| view! { <SummaryRow key="Reserve list" value=r/> })}
         </dl>
         <Identity page=page.clone()/>
         <h2 class="heading-l">"Answers to the person specification"</h2>
@@ -394,11 +398,20 @@ fn Decisions(page: CandidatePage) -> impl IntoView {
     let interview = matches!(page.stage, Stage::Interview | Stage::Assessment).then(|| {
         view! { <InterviewForm page=page.clone()/> }
     });
+    let appointable = page.can_mark_appointable.then(|| view! {
+        <form method="post" action=format!("/staff/candidates/{id}/appointable")>
+            {hidden()}
+            <h3 class="heading-m">"Appointable, not appointed"</h3>
+            <p class="body">"The candidate met the standard for the post but there is no post to offer them. Their application ends as unsuccessful and they are told so. They go on the reserve list for other jobs only if they agree: the letter asks them, unless they already agreed on the application form."</p>
+            <button class="button button--secondary" type="submit">"Record as appointable, not appointed"</button>
+        </form>
+    });
     view! {
         <h2 class="heading-l">"Decisions"</h2>
         {moves}
         {offer}
         {interview}
+        {appointable}
         <form method="post" action=format!("/staff/candidates/{id}/reject")>
             {hidden()}
             <h3 class="heading-m">"Reject"</h3>

@@ -117,6 +117,18 @@ pub fn ErrorSummaryList(problems: Vec<(String, String)>) -> impl IntoView {
     })
 }
 
+/// The page an unknown or malformed emailed link opens (404): the same heading everywhere,
+/// then what this kind of link's holder can do instead (`children`).
+#[component]
+pub fn LinkNotValid(children: Children) -> impl IntoView {
+    set_status(404);
+    view! {
+        <leptos_meta::Title text="This link is not valid"/>
+        <h1 class="heading-l">"This link is not valid"</h1>
+        {children()}
+    }
+}
+
 /// A GOV.UK success banner.
 #[component]
 pub fn SuccessBanner(#[prop(into)] text: String) -> impl IntoView {

@@ -18,6 +18,7 @@ pub mod portal;
 pub mod reference;
 pub mod reports;
 pub mod reserve;
+pub mod reserve_list;
 pub mod retention;
 pub mod settings;
 pub mod staff;

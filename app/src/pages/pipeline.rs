@@ -226,6 +226,7 @@ fn Board(page: PipelinePage) -> impl IntoView {
 fn ended_words(s: Standing) -> &'static str {
     match s {
         Standing::Rejected => "rejected",
+        Standing::Appointable => "found appointable, not appointed",
         Standing::Withdrawn => "withdrawn",
         Standing::OfferDeclined => "declined the offer",
         Standing::Hired => "hired",

@@ -16,7 +16,7 @@ use super::apply::fields::{
     message_for,
 };
 use super::apply::steps::problems_of;
-use super::components::{ErrorPage, set_status};
+use super::components::{ErrorPage, LinkNotValid, set_status};
 use crate::domain::references::request::{
     OpenRequest, REASON_CHARS, Reemploy, RequestPage, STATEMENT_WORDS,
 };
@@ -117,11 +117,10 @@ where
 
 #[component]
 fn NotValid() -> impl IntoView {
-    set_status(404);
     view! {
-        <leptos_meta::Title text="This link is not valid"/>
-        <h1 class="heading-l">"This link is not valid"</h1>
-        <p class="body">"Check you copied the whole link from the email. If it still does not work, reply to the email to ask for a new one."</p>
+        <LinkNotValid>
+            <p class="body">"Check you copied the whole link from the email. If it still does not work, reply to the email to ask for a new one."</p>
+        </LinkNotValid>
     }
 }
 

@@ -61,7 +61,9 @@ fn done_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "created" => "Vacancy saved as a draft.",
         "saved" => "Changes saved.",
-        "published" => "Vacancy published. It is on the careers page now.",
+        "published" => {
+            "Vacancy published. It is on the careers page now. Its reserve-list page shows the candidates on reserve lists who match it."
+        }
         "closed" => "Vacancy closed. The hiring manager has been told.",
         _ => return None,
     })
@@ -142,6 +144,11 @@ pub fn VacancyEditorPage() -> impl IntoView {
                 match editor.await {
                     Ok((editor, true, candidates)) => view! {
                         <CandidatesLink editor=editor.clone() candidates/>
+                        {editor.id.map(|id| view! {
+                            <p class="body"><a class="link" id="reserve-list-link" href=format!("/staff/vacancies/{id}/reserve-list")>
+                                "Reserve list and matching candidates"
+                            </a></p>
+                        })}
                         <Editor editor/>
                     }.into_any(),
                     Ok((editor, false, candidates)) => view! {

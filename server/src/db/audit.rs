@@ -62,6 +62,25 @@ pub struct AuditEntry {
     pub outcome: Outcome,
 }
 
+impl AuditEntry {
+    /// An event on `application` that no staff member did: a background job, or someone
+    /// acting through a link emailed to them (an applicant, a referee). No address is kept:
+    /// these people are data subjects, not users.
+    #[must_use]
+    pub const fn unattended(at: DateTime<Utc>, action: &'static str, application: Uuid) -> Self {
+        Self {
+            at,
+            actor: None,
+            action,
+            object_type: Some("application"),
+            object_id: Some(application),
+            vacancy: None,
+            client_addr: None,
+            outcome: Outcome::Ok,
+        }
+    }
+}
+
 /// A stored entry, as read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEntry {

@@ -213,6 +213,8 @@ pub async fn erase_rows(mut conn: Conn<'_>, id: Uuid, pseudonym: &[u8]) -> Resul
         "DELETE FROM reference_drafts WHERE referee_id IN (SELECT id FROM referees WHERE application_id = $1)",
         "DELETE FROM referees WHERE application_id = $1",
         "DELETE FROM consent_links WHERE application_id = $1",
+        "DELETE FROM reserve_asks WHERE application_id = $1",
+        "DELETE FROM reserve_invitations WHERE application_id = $1",
         "DELETE FROM consents WHERE application_id = $1",
         "DELETE FROM mail_outbox WHERE application_id = $1",
         "DELETE FROM legal_holds WHERE application_id = $1",

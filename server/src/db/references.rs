@@ -211,8 +211,13 @@ pub async fn mark_reminded(
     digest: &[u8; 32],
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
+    // The application is checked again here, not only when the due list was read: a rights
+    // request (restriction), a withdrawal or a decision in between means no reminder.
     const SQL: &str = "UPDATE referees SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL \
-        AND NOT EXISTS (SELECT 1 FROM reference_responses x WHERE x.referee_id = referees.id)";
+        AND NOT EXISTS (SELECT 1 FROM reference_responses x WHERE x.referee_id = referees.id) \
+        AND EXISTS (SELECT 1 FROM live_applications a WHERE a.id = referees.application_id \
+          AND a.status = 'submitted' AND a.restricted_at IS NULL \
+          AND (a.outcome IS NULL OR a.outcome = 'hired'))";
     let n = on_conn!(conn.reborrow(), c => sqlx::query(SQL).bind(referee).bind(now)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     if n == 0 {

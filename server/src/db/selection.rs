@@ -29,10 +29,11 @@ pub struct Candidate {
     pub preferred_name: Option<String>,
     pub email: Option<String>,
     pub vacancy_title: String,
+    pub appointable: bool,
 }
 
 const CANDIDATE: &str = "SELECT a.id, a.vacancy_id, a.status, a.outcome, a.stage, a.version, \
-    a.restricted_at IS NOT NULL AS restricted, a.identity_revealed_at IS NOT NULL AS revealed, \
+    a.appointable_at IS NOT NULL AS appointable, a.restricted_at IS NOT NULL AS restricted, a.identity_revealed_at IS NOT NULL AS revealed, \
     v.name_blind, a.candidate_number, a.offer_response, a.full_name, a.preferred_name, a.email, \
     v.title AS vacancy_title \
     FROM live_applications a JOIN vacancies v ON v.id = a.vacancy_id \
@@ -62,6 +63,8 @@ pub enum Decision<'a> {
     },
     /// Reject with a reason code.
     Reject(&'a str),
+    /// Found appointable, not appointed: unsuccessful, with no rejection reason.
+    Appointable,
     /// Withdraw on the applicant's behalf.
     Withdraw,
     /// Record the offer's answer; declining ends the application.
@@ -103,6 +106,9 @@ pub async fn decide(
         ),
         Decision::Reject(reason) => {
             ("outcome = 'rejected', decided_at = $3, rejection_reason = $4", Some(reason), None)
+        }
+        Decision::Appointable => {
+            ("outcome = 'rejected', decided_at = $3, appointable_at = $3", None, None)
         }
         Decision::Withdraw => (
             "status = 'withdrawn', withdrawn_at = $3, decided_at = $3, stage = COALESCE($4, stage)",
@@ -191,6 +197,7 @@ pub struct BoardRow {
     pub stage: String,
     pub status: String,
     pub outcome: Option<String>,
+    pub appointable: bool,
     pub full_name: Option<String>,
     pub preferred_name: Option<String>,
     pub revealed: bool,
@@ -211,8 +218,8 @@ pub struct BoardRow {
 /// Database failure.
 #[tracing::instrument(skip_all)]
 pub async fn board(conn: Conn<'_>, vacancy: Uuid, viewer: Uuid) -> Result<Vec<BoardRow>, DbError> {
-    const SQL: &str = "SELECT a.id, a.candidate_number, a.stage, a.status, a.outcome, a.full_name, \
-        a.preferred_name, a.identity_revealed_at IS NOT NULL AS revealed, \
+    const SQL: &str = "SELECT a.id, a.candidate_number, a.stage, a.status, a.outcome, \
+        a.appointable_at IS NOT NULL AS appointable, a.full_name, a.preferred_name, a.identity_revealed_at IS NOT NULL AS revealed, \
         a.restricted_at IS NOT NULL AS restricted, a.final_score, \
         COALESCE(agg.n, 0) AS sheets, agg.total AS sheet_sum, \
         COALESCE(me.submitted_at IS NOT NULL AND me.total IS NOT NULL, FALSE) AS mine_submitted, \

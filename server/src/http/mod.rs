@@ -60,6 +60,8 @@ pub struct AppState {
     pub checks: crate::checks::StoreChecks,
     /// References (HR's request for referees).
     pub references: crate::references::StoreReferences,
+    /// Reserve-list invitations.
+    pub reserve: crate::reserve::StoreReserve,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -111,12 +113,17 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/vacancies/{id}/publish", post(vacancies::publish))
         .route("/staff/vacancies/{id}/close", post(vacancies::close))
         .route("/staff/vacancies/{id}/reject", post(selection::bulk_reject))
+        .route(
+            "/staff/vacancies/{id}/reserve-list/{application}/invite",
+            post(vacancies::invite_from_reserve_list),
+        )
         .route("/staff/candidates/{id}/scores", post(selection::scores))
         .route("/staff/candidates/{id}/notes", post(selection::note))
         .route("/staff/candidates/{id}/moderate", post(selection::moderate))
         .route("/staff/candidates/{id}/final-score", post(selection::final_score))
         .route("/staff/candidates/{id}/move", post(selection::move_to))
         .route("/staff/candidates/{id}/reject", post(selection::reject))
+        .route("/staff/candidates/{id}/appointable", post(selection::appointable))
         .route("/staff/candidates/{id}/withdraw", post(selection::withdraw))
         .route("/staff/candidates/{id}/offer", post(selection::offer))
         .route("/staff/candidates/{id}/interview", post(selection::interview))

@@ -173,6 +173,22 @@ pub async fn reject(
     outcome(id, "rejected", state.selection.reject(&cx, id, v, &pairs).await)
 }
 
+/// `POST /staff/candidates/{id}/appointable`: found appointable, not appointed.
+pub async fn appointable(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Response {
+    let (cx, id) = match resolve(&state, &actor, peer, &id, Action::DecideCandidates).await {
+        Ok(found) => found,
+        Err(r) => return r,
+    };
+    let Some(v) = version(&pairs) else { return stale(id) };
+    outcome(id, "appointable", state.selection.appointable(&cx, id, v).await)
+}
+
 /// `POST /staff/candidates/{id}/withdraw`: needs the confirmation box.
 pub async fn withdraw(
     State(state): State<AppState>,

@@ -142,3 +142,25 @@ pub async fn close(
         Err(e) => unavailable(&e),
     }
 }
+
+/// `POST /staff/vacancies/{id}/reserve-list/{application}/invite`: invite a candidate from a
+/// matching reserve list to apply. Back to the reserve-list page with `?done=invited` or the
+/// refusal's code; an unknown vacancy or candidate is not found.
+pub async fn invite_from_reserve_list(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(actor): Extension<Actor>,
+    Path((id, application)): Path<(String, String)>,
+) -> Response {
+    let (cx, id) = match context_for(&state, &actor, peer, &id) {
+        Ok(found) => found,
+        Err(e) => return refuse(&e),
+    };
+    let Ok(application) = application.parse() else { return refuse(&AppError::NotFound) };
+    let back = format!("{}/reserve-list", page(id));
+    match state.reserve.invite(&cx, id, application).await {
+        Ok(Ok(())) => to(&format!("{back}?done=invited")),
+        Ok(Err(code)) => to(&format!("{back}?error={code}")),
+        Err(e) => refuse(&e),
+    }
+}

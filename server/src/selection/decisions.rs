@@ -1,5 +1,6 @@
 //! The decisions on a candidate: stage moves (passing a name-blind sift reveals who the
-//! candidate is), rejection alone or in bulk at sift with the organisation's letter, withdrawal
+//! candidate is), rejection alone or in bulk at sift with the organisation's letter, finding
+//! them appointable, not appointed (the reserve list), withdrawal
 //! on the applicant's behalf, the offer's answer, and interviews with their invitations. Each
 //! is refused while the application is restricted or ended, or changed since the selector
 //! opened it (see the parent module).
@@ -107,19 +108,9 @@ impl StoreSelection {
         reason: &str,
         feedback: Option<&str>,
     ) -> Result<Result<(), Refusal>, DbError> {
-        if let Err(r) = Self::apply(tx, cx, c, version, Decision::Reject(reason)).await? {
+        if let Err(r) = Self::end(tx, cx, c, version, Decision::Reject(reason), "rejected").await? {
             return Ok(Err(r));
         }
-        db::selection::record_stage(
-            tx.conn(),
-            c.id,
-            cx.now,
-            Some(cx.by.as_uuid()),
-            None,
-            None,
-            Some("rejected"),
-        )
-        .await?;
         let template = db::selection::rejection_template(tx.conn())
             .await?
             .unwrap_or_else(|| DEFAULT_REJECTION_TEMPLATE.to_owned());
@@ -139,6 +130,24 @@ impl StoreSelection {
             body,
         )
         .await?;
+        Ok(Ok(()))
+    }
+
+    /// Applies a decision that ends the application and records it in the history as `event`
+    /// (at the stage the candidate is at).
+    async fn end(
+        tx: &mut Tx,
+        cx: &Context,
+        c: &Candidate,
+        version: i32,
+        decision: Decision<'_>,
+        event: &'static str,
+    ) -> Result<Result<(), Refusal>, DbError> {
+        if let Err(r) = Self::apply(tx, cx, c, version, decision).await? {
+            return Ok(Err(r));
+        }
+        let by = Some(cx.by.as_uuid());
+        db::selection::record_stage(tx.conn(), c.id, cx.now, by, None, None, Some(event)).await?;
         Ok(Ok(()))
     }
 
@@ -217,19 +226,10 @@ impl StoreSelection {
             Ok(found) => found,
             Err(r) => return Ok(Err(r)),
         };
-        if let Err(r) = Self::apply(&mut tx, cx, &c, version, Decision::Withdraw).await? {
+        if let Err(r) = Self::end(&mut tx, cx, &c, version, Decision::Withdraw, "withdrawn").await?
+        {
             return Ok(Err(r));
         }
-        db::selection::record_stage(
-            tx.conn(),
-            c.id,
-            cx.now,
-            Some(cx.by.as_uuid()),
-            None,
-            None,
-            Some("withdrawn"),
-        )
-        .await?;
         let body = format!(
             "Dear {},\n\nAs you asked, we have withdrawn your application for {}. We will not consider it any further.\n\n{}",
             name_of(&c),
@@ -246,6 +246,39 @@ impl StoreSelection {
         )
         .await?;
         let done = Self::finish(tx, cx, id, entry(cx, "candidate.withdraw", &c)).await;
+        self.outbox.wake();
+        done
+    }
+
+    /// Finds a candidate appointable, not appointed (PRODUCT §2.7): the application ends as
+    /// unsuccessful (the retention clock starts) and the candidate is told — with a one-click
+    /// link to join the reserve list unless they already agreed. Only at
+    /// [`app::domain::reserve::may_mark_appointable`] stages.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn appointable(&self, cx: &Context, id: ApplicationId, version: i32) -> Answer<()> {
+        let (mut tx, c) = match self.open_for_decision(id, version).await? {
+            Ok(found) => found,
+            Err(r) => return Ok(Err(r)),
+        };
+        let offer_accepted = c.offer_response.as_deref() == Some("accepted");
+        if !app::domain::reserve::may_mark_appointable(stage_of(&c)?, offer_accepted) {
+            return Ok(Err(Refusal::Blocked(Blocked::NotAllowed)));
+        }
+        // In the history it is the rejection event; the candidate page words it from
+        // `appointable_at`.
+        if let Err(r) =
+            Self::end(&mut tx, cx, &c, version, Decision::Appointable, "rejected").await?
+        {
+            return Ok(Err(r));
+        }
+        let (subject, body) = self
+            .reserve
+            .appointable_letter(tx.conn(), c.id, &name_of(&c), &c.vacancy_title, cx.now)
+            .await?;
+        self.mail(&mut tx, cx, &c, "candidate.appointable", subject, body).await?;
+        let done = Self::finish(tx, cx, id, entry(cx, "candidate.appointable", &c)).await;
         self.outbox.wake();
         done
     }

@@ -68,6 +68,7 @@ pub struct StoreSelection {
     db: Database,
     outbox: Outbox,
     organisation: String,
+    reserve: crate::reserve::StoreReserve,
 }
 
 fn entry(cx: &Context, action: &'static str, c: &Candidate) -> AuditEntry {
@@ -107,10 +108,16 @@ fn name_of(c: &Candidate) -> String {
 }
 
 impl StoreSelection {
-    /// Selection over `db`, mailing applicants through `outbox` in the organisation's name.
+    /// Selection over `db`, mailing applicants through `outbox` in the organisation's name;
+    /// `reserve` writes the letter of a candidate found appointable.
     #[must_use]
-    pub const fn new(db: Database, outbox: Outbox, organisation: String) -> Self {
-        Self { db, outbox, organisation }
+    pub const fn new(
+        db: Database,
+        outbox: Outbox,
+        organisation: String,
+        reserve: crate::reserve::StoreReserve,
+    ) -> Self {
+        Self { db, outbox, organisation, reserve }
     }
 
     /// The vacancy a sent application belongs to (for authorising), `None` if unknown.

@@ -76,7 +76,7 @@ fn row(
         label,
         number: r.candidate_number,
         stage,
-        standing: Standing::from_stored(&r.status, r.outcome.as_deref()),
+        standing: Standing::from_stored(&r.status, r.outcome.as_deref(), r.appointable),
         score,
         moderated: sees && r.final_score.is_some(),
         sheets: r.sheets,
@@ -109,9 +109,12 @@ fn hold_rows(holds: Vec<db::retention::Hold>) -> Vec<HoldRow> {
         .collect()
 }
 
-fn history_words(h: &db::selection::HistoryRow) -> String {
+/// A history entry in words. `appointable`: the application's rejection found the candidate
+/// appointable, not appointed (an application ends once, so its one rejection is that one).
+fn history_words(h: &db::selection::HistoryRow, appointable: bool) -> String {
     let stage = |code: &str| Stage::from_code(code).map_or("an unknown stage", Stage::words);
     match h.event.as_deref() {
+        Some("rejected") if appointable => "Found appointable, not appointed".to_owned(),
         Some("rejected") => "Rejected".to_owned(),
         Some("withdrawn") if h.by_staff.is_none() => "Withdrawn by the applicant".to_owned(),
         Some("withdrawn") => "Withdrawn on the applicant's behalf".to_owned(),
@@ -218,12 +221,17 @@ impl app::ports::Selection for StoreSelectionView {
                 matching: all.iter().filter(|r| r.stage == *s && filter.keeps(r)).count(),
             })
             .collect();
-        let ended =
-            [Standing::Rejected, Standing::Withdrawn, Standing::OfferDeclined, Standing::Hired]
-                .into_iter()
-                .map(|s| (s, all.iter().filter(|r| r.standing == s).count()))
-                .filter(|(_, n)| *n > 0)
-                .collect();
+        let ended = [
+            Standing::Rejected,
+            Standing::Appointable,
+            Standing::Withdrawn,
+            Standing::OfferDeclined,
+            Standing::Hired,
+        ]
+        .into_iter()
+        .map(|s| (s, all.iter().filter(|r| r.standing == s).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
         let mut candidates: Vec<CandidateRow> =
             all.into_iter().filter(|r| filter.keeps(r)).collect();
         if filter.sort == Sort::Score {
@@ -266,7 +274,7 @@ impl app::ports::Selection for StoreSelectionView {
             .map_err(AppError::internal)?
             .ok_or(AppError::NotFound)?;
         let stage = Stage::from_code(&c.stage).ok_or_else(|| decode("stage"))?;
-        let standing = Standing::from_stored(&c.status, c.outcome.as_deref());
+        let standing = Standing::from_stored(&c.status, c.outcome.as_deref(), c.appointable);
         let hidden = identity_hidden(c.name_blind, stage, c.revealed);
         let criteria =
             db::selection::criteria(conn.conn(), c.vacancy_id).await.map_err(AppError::internal)?;
@@ -389,6 +397,21 @@ impl app::ports::Selection for StoreSelectionView {
         } else {
             None
         };
+        let reserve_status = if standing == Standing::Appointable {
+            let until = db::reserve::live_consent_until(conn.conn(), id, now)
+                .await
+                .map_err(AppError::internal)?;
+            Some(until.map_or_else(
+                || {
+                    "Not on the reserve list: the candidate has not agreed to be kept for other \
+                     jobs (the letter telling them of the decision asked them)"
+                        .to_owned()
+                },
+                |u| format!("On the reserve list until {}", time::format_uk_date(u)),
+            ))
+        } else {
+            None
+        };
         drop(conn);
 
         let lines_of = |scorer: Uuid| -> Vec<ScoreLine> {
@@ -458,7 +481,7 @@ impl app::ports::Selection for StoreSelectionView {
                         if h.by_staff.is_none() { "The applicant" } else { "A former colleague" }
                             .to_owned()
                     }),
-                    what: history_words(h),
+                    what: history_words(h, standing == Standing::Appointable),
                 })
                 .collect(),
             notes: notes
@@ -512,6 +535,10 @@ impl app::ports::Selection for StoreSelectionView {
             can_score: viewer.can_score && active,
             can_decide: viewer.can_decide && active,
             can_reveal: viewer.can_reveal && hidden && !c.restricted,
+            can_mark_appointable: viewer.can_decide
+                && active
+                && app::domain::reserve::may_mark_appointable(stage, offer_accepted),
+            reserve_status,
             retention,
             checks,
             references,

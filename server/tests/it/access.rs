@@ -107,6 +107,7 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
         ("POST", "/staff/candidates/{c}/notes", "note=".into(), "sYYFYYN"),
         ("POST", "/staff/candidates/{c}/move", "stage=".into(), "sYYFYFN"),
         ("POST", "/staff/candidates/{c}/reject", "reason=".into(), "sYYFYFN"),
+        ("POST", "/staff/candidates/{c}/appointable", String::new(), "sYYFYFN"),
         ("POST", "/staff/candidates/{c}/withdraw", String::new(), "sYYFYFN"),
         ("POST", "/staff/candidates/{c}/offer", String::new(), "sYYFYFN"),
         ("POST", "/staff/candidates/{c}/interview", String::new(), "sYYFYFN"),
@@ -115,6 +116,12 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
         ("POST", "/staff/candidates/{c}/reveal", "reveal_reason=".into(), "sYYFFFN"),
         ("POST", "/staff/candidates/not-an-id/move", "stage=".into(), "sNNNNNN"),
         ("POST", "/staff/vacancies/{v}/reject", "reason=".into(), "sYYFYFN"),
+        // Reserve lists span vacancies: HR only, like the vacancies they are matched to.
+        ("POST", "/api/staff-reserve-list", format!("vacancy={v}"), "sYYFFFF"),
+        ("POST", "/api/staff-reserve-list", format!("vacancy={nil}"), "sNNFFFF"),
+        ("GET", "/staff/vacancies/{v}/reserve-list", String::new(), "sYYFFFF"),
+        ("POST", "/staff/vacancies/{v}/reserve-list/{c}/invite", String::new(), "sYYFFFF"),
+        ("POST", "/staff/vacancies/{v}/reserve-list/not-an-id/invite", String::new(), "sNNFFFF"),
         // The retention overview: HR and auditors.
         ("POST", "/api/staff-retention", String::new(), "sYYYFFF"),
         ("GET", "/staff/retention", String::new(), "sYYYFFF"),
@@ -175,6 +182,10 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
         ("POST", "/api/reserve-renew", format!("token={}", "x".repeat(43)), "NNNNNNN"),
         ("POST", "/api/reserve-withdraw", format!("token={}", "x".repeat(43)), "NNNNNNN"),
         ("GET", "/reserve-list/not-a-link", String::new(), "NNNNNNN"),
+        // And the link asking an appointable candidate to join the reserve list.
+        ("POST", "/api/reserve-join-page", format!("token={}", "x".repeat(43)), "NNNNNNN"),
+        ("POST", "/api/reserve-join", format!("token={}", "x".repeat(43)), "NNNNNNN"),
+        ("GET", "/reserve-list/join/not-a-link", String::new(), "NNNNNNN"),
         // Each person's own second factor; the code step needs a part-finished sign-in, and
         // without one sends everybody back to the sign-in page.
         ("POST", "/api/two-factor", String::new(), "sYYYYYY"),

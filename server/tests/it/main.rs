@@ -19,7 +19,9 @@
 //! - `reference_requests`: HR sends each referee a single-use link; the referee's form, bad
 //!   input kept for them, decline, reuse and expiry refused, one reminder, who reads answers.
 //! - `reserve_list`: the renewal notice a month before a reserve-list consent lapses, its
-//!   one-click renew and withdraw, used and lapsed links.
+//!   one-click renew and withdraw, used and lapsed links; candidates found appointable, the
+//!   one-click join link, who is on a list (consent only), merit order, matches for a new
+//!   vacancy and invitations.
 //! - `retention`: stored retention dates, legal holds, the purge's completeness on both
 //!   backends, interruption at every step, a restored backup purged again, two purgers at once.
 //! - `purge_runs`: the purge interrupted at every step, two purgers at once, a restored backup,

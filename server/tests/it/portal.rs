@@ -7,6 +7,25 @@ use super::applicant::{Applicant, count, form, open_vacancy};
 use super::helpers::{Kind, TestApp};
 use server::db::on_conn;
 
+/// The distinct links (paths starting with `prefix`, such as `/reference/`) in the messages to
+/// `to`, sorted (so not in the order sent), once the outbox is delivered; fails unless there are
+/// exactly `n`.
+pub(super) async fn links_in_mail(app: &TestApp, to: &str, prefix: &str, n: usize) -> Vec<String> {
+    super::selection::deliver(app).await;
+    let mut links: Vec<String> = mails_to(app, to, n.max(1))
+        .await
+        .into_iter()
+        .filter_map(|m| {
+            let start = m.find(prefix)?;
+            Some(m[start..].chars().take_while(|c| !c.is_whitespace()).collect())
+        })
+        .collect();
+    links.sort();
+    links.dedup();
+    assert_eq!(links.len(), n, "{links:?}");
+    links
+}
+
 /// Every message in the outbox to `to`, decoded, once at least `n` have arrived.
 pub(super) async fn mails_to(app: &TestApp, to: &str, n: usize) -> Vec<String> {
     for _ in 0..100 {

@@ -7,9 +7,9 @@
 
 use super::applicant::{count, form};
 use super::helpers::{Kind, TestApp};
-use super::portal::{Holder, mails_to, portal_path};
+use super::portal::{Holder, links_in_mail, mails_to, portal_path};
 use super::retention::{at, purge_as_of, reject, search};
-use super::selection::{Team, deliver, move_to, page, post};
+use super::selection::{Team, move_to, page, post};
 
 /// An applicant at the offer who has named `referees` after HR asked for them; returns the
 /// application id.
@@ -53,21 +53,10 @@ async fn offered_with_referees(
     id
 }
 
-/// The `/reference/…` path in the newest message to `to` that has one.
+/// Of the `n` distinct `/reference/…` paths sent to `to`, the last in sorted order (with one,
+/// that one).
 async fn reference_link(app: &TestApp, to: &str, n: usize) -> String {
-    deliver(app).await;
-    let mut links: Vec<String> = mails_to(app, to, n)
-        .await
-        .into_iter()
-        .filter_map(|m| {
-            let start = m.find("/reference/")?;
-            Some(m[start..].chars().take_while(|c| !c.is_whitespace()).collect())
-        })
-        .collect();
-    links.sort();
-    links.dedup();
-    assert_eq!(links.len(), n, "{links:?}");
-    links.pop().unwrap()
+    links_in_mail(app, to, "/reference/", n).await.pop().unwrap()
 }
 
 /// A filled-in reference form.

@@ -79,6 +79,9 @@ pub enum Standing {
     Active,
     /// Rejected by the employer.
     Rejected,
+    /// Found appointable, but there was no post for them (unsuccessful; the reserve list may
+    /// keep them, with their consent).
+    Appointable,
     /// Withdrawn by the applicant (or by staff on their behalf).
     Withdrawn,
     /// Turned the offer down.
@@ -88,11 +91,12 @@ pub enum Standing {
 }
 
 impl Standing {
-    /// From the stored status and outcome.
+    /// From the stored status and outcome, and whether the rejection found them appointable.
     #[must_use]
-    pub fn from_stored(status: &str, outcome: Option<&str>) -> Self {
+    pub fn from_stored(status: &str, outcome: Option<&str>, appointable: bool) -> Self {
         match (status, outcome) {
             ("withdrawn", _) => Self::Withdrawn,
+            (_, Some("rejected")) if appointable => Self::Appointable,
             (_, Some("rejected")) => Self::Rejected,
             (_, Some("offer_declined")) => Self::OfferDeclined,
             (_, Some("hired")) => Self::Hired,
@@ -106,6 +110,7 @@ impl Standing {
         match self {
             Self::Active => "In progress",
             Self::Rejected => "Rejected",
+            Self::Appointable => "Appointable, not appointed",
             Self::Withdrawn => "Withdrawn",
             Self::OfferDeclined => "Offer declined",
             Self::Hired => "Hired",

@@ -176,10 +176,11 @@ fn the_rejection_letter_fills_placeholders_and_leaves_no_gap_without_feedback() 
 
 #[test]
 fn standing_and_blocked_codes_round_trip() {
-    assert_eq!(Standing::from_stored("withdrawn", None), Standing::Withdrawn);
-    assert_eq!(Standing::from_stored("submitted", Some("rejected")), Standing::Rejected);
-    assert_eq!(Standing::from_stored("submitted", Some("hired")), Standing::Hired);
-    assert_eq!(Standing::from_stored("submitted", None), Standing::Active);
+    assert_eq!(Standing::from_stored("withdrawn", None, false), Standing::Withdrawn);
+    assert_eq!(Standing::from_stored("submitted", Some("rejected"), false), Standing::Rejected);
+    assert_eq!(Standing::from_stored("submitted", Some("rejected"), true), Standing::Appointable);
+    assert_eq!(Standing::from_stored("submitted", Some("hired"), false), Standing::Hired);
+    assert_eq!(Standing::from_stored("submitted", None, false), Standing::Active);
     for b in [Blocked::Restricted, Blocked::Ended, Blocked::Changed, Blocked::NotAllowed] {
         assert_eq!(Blocked::from_code(b.code()), Some(b));
     }

@@ -368,6 +368,11 @@ pub struct CandidatePage {
     pub can_decide: bool,
     /// May the viewer reveal the identity early (HR, while hidden)?
     pub can_reveal: bool,
+    /// May the viewer find the candidate appointable, not appointed (those who decide, at
+    /// [`crate::domain::reserve::may_mark_appointable`] stages)?
+    pub can_mark_appointable: bool,
+    /// For a candidate found appointable: whether they are on the reserve list, in words.
+    pub reserve_status: Option<String>,
     /// Its retention date and rule in one line, with the holds on it (HR, auditors).
     pub retention: Option<(String, Holds)>,
     /// Pre-employment checks and the hand-over, for HR from the offer stage on.
