@@ -363,6 +363,15 @@ pub trait Portal: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<(), AppError>;
 
+    /// Logs a rights request made by the portal link's holder (identity checked by the link),
+    /// received today, and acknowledges it by email with its reference and deadline.
+    async fn rights_request(
+        &self,
+        secret: &str,
+        input: crate::domain::rights::register::PortalRequestInput,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError>;
+
     /// Ends this portal link at once.
     async fn sign_out(&self, secret: &str, now: DateTime<Utc>) -> Result<(), AppError>;
 }
@@ -438,6 +447,39 @@ pub trait ReserveLists: Send + Sync {
     ) -> Result<crate::domain::reserve::ReserveListPage, AppError>;
 }
 
+/// The rights-request register, for HR and auditors (the caller has authorised
+/// `ViewRightsRegister`; `can_manage` says whether it also holds `ManageRightsRequests`).
+#[async_trait]
+pub trait RightsRegister: Send + Sync {
+    /// The register, as `show` asks, with the overdue and due-soon counts at `now`.
+    async fn register(
+        &self,
+        show: crate::domain::rights::register::Show,
+        now: DateTime<Utc>,
+        can_manage: bool,
+    ) -> Result<crate::domain::rights::register::RegisterPage, AppError>;
+
+    /// `viewer`'s last refused "log a request" form (problems and what was typed), when
+    /// `rejected`; else nothing.
+    async fn log_form(
+        &self,
+        viewer: crate::domain::StaffId,
+        rejected: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<crate::error::FieldError>, Vec<(String, String)>), AppError>;
+
+    /// One entry (`id` as in its address; unknown or malformed is `NotFound`), with `viewer`'s
+    /// last refused form on it when `rejected`.
+    async fn request(
+        &self,
+        viewer: crate::domain::StaffId,
+        id: &str,
+        rejected: bool,
+        can_manage: bool,
+        now: DateTime<Utc>,
+    ) -> Result<crate::domain::rights::register::RequestView, AppError>;
+}
+
 /// Everything a server function may use, provided as Leptos context by the server.
 #[derive(Clone)]
 pub struct Services {
@@ -463,6 +505,8 @@ pub struct Services {
     pub reserve_consents: Arc<dyn ReserveConsents>,
     /// Reserve lists and their matches, for HR.
     pub reserve_lists: Arc<dyn ReserveLists>,
+    /// The rights-request register.
+    pub rights: Arc<dyn RightsRegister>,
     /// Selection: the pipeline board and candidate pages.
     pub selection: Arc<dyn Selection>,
     /// The retention overview (purge log, what is due, holds in force).

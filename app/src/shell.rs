@@ -10,12 +10,15 @@ use crate::pages::{
     careers::CareersPage,
     not_found::NotFound,
     pipeline::PipelineBoardPage,
-    portal::{ContactPage, PortalPage, PortalSignInPage, RefereePage, WithdrawPage},
+    portal::{
+        ContactPage, DataRequestPage, PortalPage, PortalSignInPage, RefereePage, WithdrawPage,
+    },
     reference::{DeclineReferencePage, ReferencePage},
     reports::{DiversityReportPage, FunnelReportPage},
     reserve::{JoinReserveListPage, ReserveConsentPage},
     reserve_list::StaffReserveListPage,
     retention::{RetentionPage, RetentionSchedulePage},
+    rights::{LogRequestPage, RightsRegisterPage, RightsRequestPage},
     settings::{PrivacyNoticePage, RejectionSettingsPage},
     staff::{SetPasswordPage, SignInPage, StaffHomePage},
     two_factor::{SignInCodePage, TwoFactorPage},
@@ -118,6 +121,11 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=StaticSegment("portal") view=PortalPage ssr=SsrMode::Async/>
                         <Route
+                            path=(StaticSegment("portal"), StaticSegment("data-request"))
+                            view=DataRequestPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=(StaticSegment("portal"), StaticSegment("sign-in"))
                             view=PortalSignInPage
                             ssr=SsrMode::Async
@@ -161,6 +169,21 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("staff"), StaticSegment("audit"))
                             view=AuditPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("rights"))
+                            view=RightsRegisterPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("rights"), StaticSegment("new"))
+                            view=LogRequestPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("staff"), StaticSegment("rights"), ParamSegment("id"))
+                            view=RightsRequestPage
                             ssr=SsrMode::Async
                         />
                         <Route

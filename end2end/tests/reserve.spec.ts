@@ -21,6 +21,7 @@ for (const js of [true, false]) {
         title: `Records Officer ${tag}`, team: 'Records', location: 'Hull', salary_min: '28000', salary_max: '31000',
         summary: 'Look after the records.', description: 'You will look after the records.',
         criterion_1_text: 'Filing', criterion_1_weight: '1', criterion_1_words: '250',
+        criterion_2_text: 'Accuracy', criterion_2_weight: '1', criterion_2_words: '250',
         name_blind: 'no', job_family: family,
       });
       const name = `Nia Reserve ${tag}`;
@@ -66,6 +67,7 @@ for (const js of [true, false]) {
         title: `Archive Assistant ${tag}`, team: 'Records', location: 'Hull', salary_min: '24000', salary_max: '26000',
         summary: 'Help with the archive.', description: 'You will help with the archive.',
         criterion_1_text: 'Cataloguing', criterion_1_weight: '1', criterion_1_words: '250',
+        criterion_2_text: 'Accuracy', criterion_2_weight: '1', criterion_2_words: '250',
         name_blind: 'no', job_family: family,
       });
       await page.goto(`/staff/vacancies/${second}`);

@@ -26,6 +26,7 @@ pub mod references;
 pub mod reports;
 pub mod reserve;
 pub mod retention;
+pub mod rights;
 pub mod seed;
 pub mod selection;
 pub mod staff_admin;

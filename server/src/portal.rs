@@ -424,6 +424,45 @@ impl Portal for StorePortal {
         Ok(changed)
     }
 
+    async fn rights_request(
+        &self,
+        secret: &str,
+        input: app::domain::rights::register::PortalRequestInput,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await.map_err(AppError::internal)?;
+        let (email, _) = Self::holder(tx.conn(), secret, now).await?;
+        let today = app::domain::time::uk_date(now);
+        let new = input.validate(&email, today).map_err(AppError::Validation)?;
+        let (id, reference) =
+            crate::rights::insert(tx.conn(), &new, None, now).await.map_err(AppError::internal)?;
+        let org = &self.settings.organisation;
+        let message = NewMessage {
+            id: uuid::Uuid::new_v4(),
+            purpose: "rights.received",
+            to: email,
+            subject: format!("We have received your request {reference}"),
+            body: format!(
+                "Hello,\n\nWe have received your request ({kind}) made on your applicant page, \
+                 reference {reference}. We will answer by {due}. If we need longer, we will tell \
+                 you why before then.\n\n{org}",
+                kind = new.kind.words().to_lowercase(),
+                due = new.due.format("%-d %B %Y"),
+            ),
+            staff: None,
+            application: None,
+        };
+        self.outbox.store(tx.conn(), &message, now).await.map_err(AppError::internal)?;
+        let entry = db::audit::AuditEntry {
+            object_type: Some("rights_request"),
+            ..db::audit::AuditEntry::unattended(now, "rights.log", id)
+        };
+        db::audit::append(tx.conn(), &entry).await.map_err(AppError::internal)?;
+        tx.commit().await.map_err(AppError::internal)?;
+        self.outbox.wake();
+        Ok(())
+    }
+
     async fn sign_out(&self, secret: &str, now: DateTime<Utc>) -> Result<(), AppError> {
         let Some(digest) = digest_of(secret) else { return Ok(()) };
         let mut tx = self.db.begin().await.map_err(AppError::internal)?;

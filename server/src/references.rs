@@ -132,7 +132,7 @@ impl StoreReferences {
             Ok(f) => f,
             Err(r) => return Ok(Err(r)),
         };
-        let unsent = db::references::unsent(tx.conn(), uuid).await?;
+        let unsent = db::references::askable(tx.conn(), uuid, cx.now).await?;
         if unsent.is_empty() {
             return Ok(Err(Refusal::NoRefereesToAsk));
         }
@@ -470,8 +470,14 @@ pub async fn section(
     }
     let stored = db::references::referees(conn, id).await?;
     let live = f.refusal().is_none() && !f.hired;
+    let facts = |r: &db::references::RefereeRow| RequestFacts {
+        requested_at: r.requested_at,
+        expires_at: r.request_expires_at,
+        reminded_at: r.reminded_at,
+        answered: r.submitted_at.zip(r.declined),
+    };
     let can_send = if can_request && live {
-        stored.iter().filter(|r| r.requested_at.is_none()).count()
+        stored.iter().filter(|r| facts(r).askable(now)).count()
     } else {
         0
     };
@@ -479,13 +485,7 @@ pub async fn section(
         .iter()
         .map(|r| StaffReferee {
             referee: row(r),
-            status: RequestFacts {
-                requested_at: r.requested_at,
-                expires_at: r.request_expires_at,
-                reminded_at: r.reminded_at,
-                answered: r.submitted_at.zip(r.declined),
-            }
-            .words(now),
+            status: facts(r).words(now),
             answer: if at_offer_stage(f.stage) { answer_view(r) } else { None },
         })
         .collect();

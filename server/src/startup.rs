@@ -130,6 +130,11 @@ impl Application {
             config.organisation_name.clone(),
             reserve.clone(),
         );
+        let rights = crate::rights::StoreRights::new(
+            db.clone(),
+            outbox.clone(),
+            config.organisation_name.clone(),
+        );
         let staff_admin = StaffAdmin::new(
             db.clone(),
             outbox,
@@ -156,6 +161,7 @@ impl Application {
             referee_requests: Arc::new(references.clone()),
             reserve_consents: Arc::new(reserve.clone()),
             reserve_lists: Arc::new(reserve.clone()),
+            rights: Arc::new(rights.clone()),
             selection: Arc::new(crate::selection::StoreSelectionView::new(
                 db.clone(),
                 config.retention.dbs_details_months,
@@ -202,6 +208,7 @@ impl Application {
             checks,
             references: references.clone(),
             reserve: reserve.clone(),
+            rights,
         };
         Ok(Self {
             listener,

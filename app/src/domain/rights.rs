@@ -9,8 +9,7 @@
 //! One-off changes proclaimed for a single year (an extra holiday, or a regular one moved, as in
 //! 2022) are not known here: in such a year a deadline near one may be a day out.
 //!
-//! Pure: no clock, no database. The register (a later part of the rights-request work) stores
-//! what these functions answer.
+//! Pure: no clock, no database. The register ([`register`]) stores what these functions answer.
 
 use chrono::{Datelike as _, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -60,6 +59,19 @@ impl RequestKind {
     #[must_use]
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// As the applicant chooses it in the portal.
+    #[must_use]
+    pub const fn portal_words(self) -> &'static str {
+        match self {
+            Self::Access => "Send me a copy of the data you hold about me",
+            Self::Rectification => "Correct data about me that is wrong",
+            Self::Erasure => "Delete my data",
+            Self::Restriction => "Stop using my data for now, but keep it",
+            Self::Objection => "Stop using my data for something I object to",
+            Self::ConsentWithdrawal => "Withdraw something I agreed to",
+        }
     }
 
     /// In plain words.
@@ -179,6 +191,8 @@ fn easter_sunday(year: i32) -> Option<NaiveDate> {
     let day = (h + l - 7 * m + 114) % 31 + 1;
     NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
 }
+
+pub mod register;
 
 #[cfg(test)]
 mod tests;

@@ -65,6 +65,12 @@ pub fn format_uk_datetime(at: DateTime<Utc>) -> String {
     format!("{} at {time}", format_uk_date(at))
 }
 
+/// The UK civil date at `at` (what "today" means to staff and applicants).
+#[must_use]
+pub fn uk_date(at: DateTime<Utc>) -> chrono::NaiveDate {
+    to_uk(at).0.date()
+}
+
 /// A date the way GOV.UK writes it: "5 December 2026" (in UK civil time).
 #[must_use]
 pub fn format_uk_date(at: DateTime<Utc>) -> String {

@@ -47,9 +47,10 @@ pub fn action_error(code: &str) -> Option<(&'static str, &'static str)> {
         }
         "handed_over" => ("hand-over", "This hire has already been handed over"),
         "references_requested" => ("references", "Referees have already been asked for"),
-        "no_referees" => {
-            ("references", "Every referee the applicant named has already been sent a request")
-        }
+        "no_referees" => (
+            "references",
+            "Every referee the applicant named has answered or has a request still open",
+        ),
         _ => return None,
     })
 }
@@ -294,7 +295,7 @@ pub fn References(
         };
         view! {
             <form method="post" action=format!("/staff/candidates/{}/references/send", page.id)>
-                <p class="body">"Each referee is emailed a link of their own to give a reference or decline. It works once, for 28 days; one reminder goes if they have not answered."</p>
+                <p class="body">"Each referee is emailed a link of their own to give a reference or decline. It works once, for 28 days; one reminder goes if they have not answered. A referee whose link ended unanswered can be sent a new one."</p>
                 <button class="button" type="submit">{label}</button>
             </form>
         }

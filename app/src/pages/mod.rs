@@ -20,6 +20,7 @@ pub mod reports;
 pub mod reserve;
 pub mod reserve_list;
 pub mod retention;
+pub mod rights;
 pub mod settings;
 pub mod staff;
 pub mod two_factor;

@@ -128,6 +128,23 @@ pub async fn correct_contact(
     Ok(())
 }
 
+/// Makes a rights request (access, correction, erasure, …) as the portal link's holder.
+#[server(prefix = "/api", endpoint = "portal-rights-request")]
+pub async fn make_rights_request(
+    kind: Option<String>,
+    details: Option<String>,
+) -> Result<(), AppError> {
+    // Authorisation: the portal secret, checked by the port (the request is the holder's own).
+    let (services, secret) = server::holder()?;
+    let input = crate::domain::rights::register::PortalRequestInput {
+        kind: kind.unwrap_or_default(),
+        details: details.unwrap_or_default(),
+    };
+    services.portal.rights_request(&secret, input, services.clock.now()).await?;
+    leptos_axum::redirect("/portal?done=rights-request");
+    Ok(())
+}
+
 /// Names a referee for one of the holder's applications, with consent to contact them.
 #[server(prefix = "/api", endpoint = "portal-referee")]
 pub async fn add_referee(
@@ -217,6 +234,9 @@ fn banner_for(code: &str) -> Option<&'static str> {
         "reserve-withdrawn" => Some("We will no longer keep your application for other jobs."),
         "contact" => Some("Your contact details have been updated."),
         "referee" => Some("Referee added. We will not contact them until we are ready to."),
+        "rights-request" => Some(
+            "Your request has been sent. We have emailed you its reference and the date we will answer by.",
+        ),
         _ => None,
     }
 }
@@ -249,6 +269,9 @@ fn PortalContent(portal: PortalView) -> impl IntoView {
             <SummaryRow key="Contact by" value=if c.contact_method == "phone" { "Phone" } else { "Email" }/>
         </dl>
         <p class="body"><a class="link" href="/portal/contact">"Correct your contact details"</a></p>
+        <h2 class="heading-m" id="your-data">"Your data"</h2>
+        <p class="body">"You can ask for a copy of the data we hold about you, or ask us to correct it, delete it, stop using it for now, or stop using it for something you object to. We answer within one month."</p>
+        <p class="body"><a class="link" href="/portal/data-request">"Make a request about your data"</a></p>
         <h2 class="heading-m">"Signing out"</h2>
         <p class="body">"This link works until " {format_uk_datetime(portal.link_expires_at)}
             ". Sign out to end it now, for example on a shared computer."</p>
@@ -509,6 +532,46 @@ fn ContactContent(portal: PortalView) -> impl IntoView {
             <Radios name="contact_method" legend="How would you like us to contact you?"
                 options=vec![("email", "Email"), ("phone", "Phone")] selected=c.contact_method problems/>
             <button type="submit" class="button">"Save changes"</button>
+        </ActionForm>
+    }
+}
+
+/// `/portal/data-request`: a rights request, made as the link's holder.
+#[component]
+pub fn DataRequestPage() -> impl IntoView {
+    with_portal(|_| view! { <DataRequestContent/> })
+}
+
+#[component]
+fn DataRequestContent() -> impl IntoView {
+    let action = ServerAction::<MakeRightsRequest>::new();
+    let problems = problems_of(action);
+    let message = Signal::derive(move || {
+        problems.get().into_iter().find(|p| p.field == "details").map(|p| p.message)
+    });
+    let options: Vec<(&'static str, &'static str)> = crate::domain::rights::RequestKind::ALL
+        .into_iter()
+        .map(|k| (k.code(), k.portal_words()))
+        .collect();
+    view! {
+        <leptos_meta::Title text=error_title(problems, "Make a request about your data")/>
+        <nav class="back-link-wrap" aria-label="Back">
+            <a class="back-link" href="/portal">"Back"</a>
+        </nav>
+        <ProblemSummary problems/>
+        <h1 class="heading-l">"Make a request about your data"</h1>
+        <p class="body">"Your request goes to our HR team. Because you opened this page from the link we emailed you, you do not need to prove who you are again. We will answer within one month, and tell you if we need longer and why."</p>
+        <ActionForm action attr:novalidate=true>
+            <Radios name="kind" legend="What would you like us to do?" options selected="" problems/>
+            <super::apply::fields::WordCountArea
+                id="details".to_owned()
+                label="Tell us more (optional)".to_owned()
+                value=""
+                limit=crate::domain::rights::register::PORTAL_DETAILS_WORDS
+                message
+                rows=5
+            />
+            <button type="submit" class="button">"Send request"</button>
         </ActionForm>
     }
 }

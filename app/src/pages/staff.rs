@@ -27,6 +27,8 @@ pub struct StaffHomeData {
     pub retention: bool,
     /// May run the anonymised reports.
     pub reports: bool,
+    /// May read the rights-request register.
+    pub rights: bool,
     /// Whether they may manage staff accounts (HR administrators).
     pub manage_staff: bool,
     /// Whether they may change organisation settings (HR administrators).
@@ -63,6 +65,7 @@ pub async fn staff_home() -> Result<StaffHomeData, AppError> {
         audit_log: authorise(&actor, Action::ViewAuditLog).is_ok(),
         retention: authorise(&actor, Action::ViewRetention).is_ok(),
         reports: authorise(&actor, Action::RunReports).is_ok(),
+        rights: authorise(&actor, Action::ViewRightsRegister).is_ok(),
         manage_staff: authorise(&actor, Action::ManageStaff).is_ok(),
         manage_settings: authorise(&actor, Action::ManageSettings).is_ok(),
     })
@@ -93,6 +96,9 @@ pub fn StaffHomePage() -> impl IntoView {
                             })}
                             {me.audit_log.then(|| view! {
                                 <li><a class="link" href="/staff/audit">"Audit log"</a></li>
+                            })}
+                            {me.rights.then(|| view! {
+                                <li><a class="link" href="/staff/rights">"Rights requests"</a></li>
                             })}
                             {me.retention.then(|| view! {
                                 <li><a class="link" href="/staff/retention">"Retention and purges"</a></li>

@@ -23,6 +23,7 @@ pub mod purge;
 pub mod references;
 pub mod reserve;
 pub mod retention;
+pub mod rights;
 pub mod second_factor;
 pub mod selection;
 pub mod sessions;

@@ -128,21 +128,30 @@ const ADDRESSEE: &str = "SELECT r.id, r.application_id, r.name, r.email, r.reque
     FROM referees r JOIN live_applications a ON a.id = r.application_id \
     JOIN vacancies v ON v.id = a.vacancy_id";
 
-/// The referees of an application who have not been sent a request yet.
+/// The referees of an application HR may send a request to at `now`: never asked, or asked
+/// and the link ended without an answer.
 ///
 /// # Errors
 /// Database failure.
-pub async fn unsent(conn: Conn<'_>, application: Uuid) -> Result<Vec<Addressee>, DbError> {
-    let sql = format!(
-        "{ADDRESSEE} WHERE r.application_id = $1 AND r.requested_at IS NULL \
-         ORDER BY r.added_at, r.id"
-    );
+pub async fn askable(
+    conn: Conn<'_>,
+    application: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<Addressee>, DbError> {
+    let sql =
+        format!("{ADDRESSEE} WHERE r.application_id = $1 AND {ASKABLE} ORDER BY r.added_at, r.id");
     Ok(on_conn!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(application)
-        .fetch_all(&mut *c).await)?)
+        .bind(now).fetch_all(&mut *c).await)?)
 }
 
+/// `app::domain::references::request::RequestFacts::askable` in SQL, over `r` (a referee) with
+/// `$2` now: never asked, or asked, the link ended, and no answer.
+const ASKABLE: &str = "(r.requested_at IS NULL OR (r.request_expires_at <= $2 AND NOT EXISTS \
+    (SELECT 1 FROM reference_responses x WHERE x.referee_id = r.id)))";
+
 /// Records that a request went to `referee` with a link whose secret has `digest`, working
-/// until `expires_at`. Returns false (nothing written) if one was already sent.
+/// until `expires_at`. Returns false (nothing written) if the referee may not be asked now
+/// (another request went first, or they answered).
 ///
 /// # Errors
 /// Database failure.
@@ -153,13 +162,19 @@ pub async fn mark_sent(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    const SQL: &str = "UPDATE referees SET requested_at = $2, request_expires_at = $3 \
-        WHERE id = $1 AND requested_at IS NULL";
-    let n = on_conn!(conn.reborrow(), c => sqlx::query(SQL).bind(referee).bind(now).bind(expires_at)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    // A fresh request (the first, or after the last one's link ended unanswered) gets its own
+    // reminder; the ended request's links are deleted so they never work again.
+    const SQL: &str = "UPDATE referees AS r SET requested_at = $2, request_expires_at = $3, \
+        reminded_at = NULL WHERE r.id = $1 AND ";
+    let sql = format!("{SQL}{ASKABLE}");
+    let n = on_conn!(conn.reborrow(), c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(referee)
+        .bind(now).bind(expires_at).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     if n == 0 {
         return Ok(false);
     }
+    const OLD_LINKS: &str = "DELETE FROM reference_links WHERE referee_id = $1";
+    on_conn!(conn.reborrow(), c => sqlx::query(OLD_LINKS).bind(referee)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     add_link(conn, referee, digest, now).await?;
     Ok(true)
 }

@@ -10,6 +10,7 @@ mod csrf;
 mod errors;
 mod headers;
 mod health;
+mod rights;
 mod second_factor;
 mod selection;
 mod staff;
@@ -62,6 +63,8 @@ pub struct AppState {
     pub references: crate::references::StoreReferences,
     /// Reserve-list invitations.
     pub reserve: crate::reserve::StoreReserve,
+    /// The rights-request register's changes.
+    pub rights: crate::rights::StoreRights,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -145,6 +148,9 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/candidates/{id}/references/send", post(checks::send_references))
         .route("/staff/vacancies/{id}/hold", post(selection::hold_vacancy))
         .route("/staff/holds/{id}/release", post(selection::release_hold))
+        .route("/staff/rights", post(rights::log))
+        .route("/staff/rights/{id}/extend", post(rights::extend))
+        .route("/staff/rights/{id}/close", post(rights::close))
         .route("/apply/resume/{token}", get(applying::resume))
         .route("/portal/open/{token}", get(applying::open_portal))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {

@@ -22,6 +22,8 @@
 //!   one-click renew and withdraw, used and lapsed links; candidates found appointable, the
 //!   one-click join link, who is on a list (consent only), merit order, matches for a new
 //!   vacancy and invitations.
+//! - `rights`: the rights-request register — logging, deadlines, due soon and overdue, the
+//!   extension that tells the person, closing once, who may see it, and portal requests.
 //! - `retention`: stored retention dates, legal holds, the purge's completeness on both
 //!   backends, interruption at every step, a restored backup purged again, two purgers at once.
 //! - `purge_runs`: the purge interrupted at every step, two purgers at once, a restored backup,
@@ -55,6 +57,7 @@ mod references;
 mod reports;
 mod reserve_list;
 mod retention;
+mod rights;
 mod selection;
 mod signin;
 mod staff;

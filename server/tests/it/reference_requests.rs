@@ -263,7 +263,7 @@ async fn a_referee_answers_once_on_postgres() {
 
 async fn one_reminder_then_the_link_expires(kind: Kind) {
     let app = TestApp::spawn_with(kind, &[("SHORTLIST_REFERENCE_REMINDER_DAYS", "7")]).await;
-    let t = Team::new(&app).await;
+    let mut t = Team::new(&app).await;
     let (rowan, sam) = ("rowan@example.org", "sam@example.org");
     let ada = offered_with_referees(
         &app,
@@ -311,6 +311,31 @@ async fn one_reminder_then_the_link_expires(kind: Kind) {
     assert!(body.contains("This link has ended"), "{body}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM reference_responses").await, 1);
     assert_eq!(app.references.send_reminders(at("2026-12-22T09:00:00Z")).await.unwrap(), 0);
+
+    // HR sends Rowan a fresh request: a new link for another 28 days, with its own reminder;
+    // the ended links never work again. Sam, who answered, is not asked again.
+    t.later("2026-12-22T09:00:00Z").await;
+    let (_, html_page) = page(&app, &t.hr, &format!("/staff/candidates/{ada}")).await;
+    assert!(html_page.contains("Send the reference request"), "{html_page}");
+    assert!(post(&app, &t.hr, &send, &[]).await.ends_with("?done=references_sent#checks"));
+    assert!(post(&app, &t.hr, &send, &[]).await.contains("error=no_referees"), "nobody else");
+    let third = links_in_mail(&app, rowan, "/reference/", 3)
+        .await
+        .into_iter()
+        .find(|l| *l != first && *l != second)
+        .unwrap();
+    assert_eq!(mails_to(&app, sam, 1).await.len(), 1);
+    for old in [&first, &second] {
+        assert_eq!(html(&app, old).await.0, 404, "an ended request's link is gone");
+    }
+    let (status, body) = html(&app, &third).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Send reference"), "{body}");
+    assert_eq!(app.references.send_reminders(at("2026-12-29T09:00:00Z")).await.unwrap(), 1);
+    let token = third.trim_start_matches("/reference/");
+    let (status, body) = call(&app, "reference-give", &reference(token, "Reliable")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM reference_responses").await, 2);
 }
 
 #[tokio::test]

@@ -238,16 +238,6 @@ async fn invite(t: &Team<'_>, vacancy: uuid::Uuid, id: &str) -> String {
     post(t.app, &t.hr, &format!("/staff/vacancies/{vacancy}/reserve-list/{id}/invite"), &[]).await
 }
 
-/// Moves the clock to `when` and signs HR and the hiring manager in again (a staff session
-/// ends after 30 idle minutes of the same clock).
-async fn later(t: &mut Team<'_>, when: &str) {
-    use super::signin::{PASSWORD, sign_in, token_of};
-    t.app.clock.set(when);
-    for who in [&mut t.hr, &mut t.hm] {
-        who.token = token_of(&sign_in(t.app, &who.email, PASSWORD, None).await);
-    }
-}
-
 /// The `/reserve-list/join/…` path in the messages to `to`.
 async fn join_link(app: &TestApp, to: &str) -> String {
     consent_link(app, to).await
@@ -274,7 +264,7 @@ async fn the_reserve_list(kind: Kind) {
     withdraw_consent(&app, &ids["Ed Lowe"], "2026-11-23T10:00:00Z").await;
 
     // Only after selectors met them: Flo is still at Applied, and nothing changes for her.
-    later(&mut t, "2026-12-01T09:00:00Z").await;
+    t.later("2026-12-01T09:00:00Z").await;
     let to = appointable(&t, &ids["Flo Hart"]).await;
     assert!(to.ends_with("?error=not_allowed"), "{to}");
     assert_eq!(
@@ -284,7 +274,7 @@ async fn the_reserve_list(kind: Kind) {
     );
     // Bo first, the others a day later (equal scores: who was found appointable first).
     assert!(appointable(&t, &ids["Bo Marsh"]).await.ends_with("?done=appointable"));
-    later(&mut t, "2026-12-02T09:00:00Z").await;
+    t.later("2026-12-02T09:00:00Z").await;
     let ada_version = version(&app, &t.hm, &ids["Ada Quill"]).await;
     for n in ["Di Fenn", "Ada Quill", "Cy Dale", "Ed Lowe"] {
         assert!(appointable(&t, &ids[n]).await.ends_with("?done=appointable"), "{n}");
@@ -323,7 +313,7 @@ async fn the_reserve_list(kind: Kind) {
     assert_eq!(names_own(&lists(&t, v1).await), ["Bo Marsh", "Di Fenn", "Ada Quill"]);
 
     // Cy joins with one click; opening the link changed nothing, a second click adds nothing.
-    later(&mut t, "2026-12-10T09:00:00Z").await;
+    t.later("2026-12-10T09:00:00Z").await;
     let cy_link = join_link(&app, &mail("Cy Dale")).await;
     let cy_token = cy_link.trim_start_matches("/reserve-list/join/").to_owned();
     let (status, body) = html(&app, &cy_link).await;
@@ -349,7 +339,7 @@ async fn the_reserve_list(kind: Kind) {
     );
 
     // Ed's link has ended after 28 days: the page says so and a post changes nothing.
-    later(&mut t, "2027-01-05T09:00:00Z").await;
+    t.later("2027-01-05T09:00:00Z").await;
     let ed_link = join_link(&app, &mail("Ed Lowe")).await;
     let (status, body) = html(&app, &ed_link).await;
     assert_eq!(status, 410);
@@ -422,7 +412,7 @@ async fn the_reserve_list(kind: Kind) {
     assert_eq!(status, 403);
 
     // Lapsed consent: the form consents of Bo and Ada ended on 23 November 2027; Cy's runs on.
-    later(&mut t, "2027-11-24T09:00:00Z").await;
+    t.later("2027-11-24T09:00:00Z").await;
     assert_eq!(names_own(&lists(&t, v1).await), ["Cy Dale"]);
     assert_eq!(names_matched(&lists(&t, similar).await), ["Cy Dale"]);
     assert!(invite(&t, similar, &ids["Ada Quill"]).await.ends_with("?error=not_on_list"));

@@ -58,6 +58,15 @@ impl<'a> Team<'a> {
         a.id
     }
 
+    /// Moves the clock to `when` and signs HR and the hiring manager in again (a staff session
+    /// ends after 30 idle minutes of the same clock).
+    pub(super) async fn later(&mut self, when: &str) {
+        self.app.clock.set(when);
+        for who in [&mut self.hr, &mut self.hm] {
+            who.token = token_of(&sign_in(self.app, &who.email, PASSWORD, None).await);
+        }
+    }
+
     pub(super) fn board(&self) -> String {
         format!("/staff/vacancies/{}/candidates", self.vacancy)
     }

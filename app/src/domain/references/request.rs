@@ -380,6 +380,17 @@ pub struct RequestFacts {
 }
 
 impl RequestFacts {
+    /// Whether HR may send this referee a request now: never asked, or asked and the link
+    /// ended with no answer (a fresh request, with a new link and its own reminder).
+    #[must_use]
+    pub fn askable(&self, now: DateTime<Utc>) -> bool {
+        match (self.answered, self.requested_at, self.expires_at) {
+            (Some(_), ..) => false,
+            (None, None, _) => true,
+            (None, Some(_), until) => until.is_some_and(|u| u <= now),
+        }
+    }
+
     /// The status staff read next to the referee.
     #[must_use]
     pub fn words(&self, now: DateTime<Utc>) -> String {

@@ -161,3 +161,18 @@ fn staff_read_where_each_request_stands() {
     let declined = RequestFacts { answered: Some((at(10), true)), ..sent };
     assert!(declined.words(now).starts_with("Declined 10 November 2026"));
 }
+
+#[test]
+fn a_referee_may_be_asked_again_only_once_their_link_ended_unanswered() {
+    let at = |d: u32| Utc.with_ymd_and_hms(2026, 11, d, 10, 0, 0).single().expect("time");
+    let never =
+        RequestFacts { requested_at: None, expires_at: None, reminded_at: None, answered: None };
+    assert!(never.askable(at(20)));
+    let open = RequestFacts { requested_at: Some(at(1)), expires_at: Some(at(29)), ..never };
+    assert!(!open.askable(at(20)), "the request is still open");
+    assert!(open.askable(at(29)), "its link ended at that instant");
+    let answered = RequestFacts { answered: Some((at(10), false)), ..open };
+    assert!(!answered.askable(at(30)), "they gave a reference");
+    let declined = RequestFacts { answered: Some((at(10), true)), ..open };
+    assert!(!declined.askable(at(30)), "declining is an answer too");
+}
