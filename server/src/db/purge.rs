@@ -254,6 +254,16 @@ pub async fn erase_rows(mut conn: Conn<'_>, id: Uuid, pseudonym: &[u8]) -> Resul
                 erased.rows += on_conn!(conn.reborrow(), c => sqlx::query(sqlx::AssertSqlSafe(*sql)).bind(&email)
                     .execute(&mut *c).await.map(|r| r.rows_affected()))?;
             }
+            // The rights-request register outlives the data (PRODUCT §2.8) but keeps only the
+            // minimum: reference, kind, dates and outcome. What named or described the person
+            // goes; an extension keeps that it was given, not the words of its reason. (An
+            // update, so not counted among the rows deleted.)
+            const REGISTER: &str = "UPDATE rights_requests SET email = NULL, details = NULL, \
+                verification_note = NULL, outcome_note = NULL, extension_reason = \
+                CASE WHEN extension_reason IS NULL THEN NULL ELSE 'Removed with the person''s data' END \
+                WHERE email = $1";
+            on_conn!(conn.reborrow(), c => sqlx::query(REGISTER).bind(&email)
+                .execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }
     }
     Ok(erased)

@@ -2,8 +2,9 @@
 //! request (bad forms refused and kept for them, nothing stored), its deadline and the
 //! applications held under the address; due soon and overdue as the days pass; an extension
 //! needs a reason and tells the person; closing needs an outcome (a refusal, its reason) and
-//! happens once; auditors read, selectors never; a request made in the applicant portal
-//! arrives by itself and is acknowledged by email.
+//! happens once; auditors read, selectors never; once the person's last application is purged
+//! the entry keeps only its reference, kind, dates and outcome; a request made in the
+//! applicant portal arrives by itself and is acknowledged by email.
 
 use super::applicant::count;
 use super::helpers::{Kind, TestApp};
@@ -149,6 +150,20 @@ async fn the_register(kind: Kind) {
     );
     let (status, _) = page(&app, &t.hr, "/staff/rights/00000000-0000-0000-0000-000000000000").await;
     assert_eq!(status, 404);
+
+    // When the last of the person's applications is purged, the entry outlives it with only
+    // the minimum: reference, kind, dates, outcome.
+    super::retention::reject(&t, &ada_id).await;
+    super::retention::purge_as_of(&app, "2031-01-01T00:00:00Z").await;
+    let kept = register(&app, &t.hr, "all").await;
+    assert_eq!((kept.rows.len(), kept.rows[0].email.clone()), (1, None));
+    let (_, html) = page(&app, &t.hr, &format!("/staff/rights/{entry}")).await;
+    assert!(html.contains("Erased") && html.contains("Completed on 24 February 2027"), "{html}");
+    assert!(!html.contains("all my data") && !html.contains("Five applications"), "{html}");
+    assert!(!html.contains("Bundle sent by post"), "{html}");
+    assert!(html.contains("No applications are held under this address."));
+    let needles = vec![ada.to_owned(), "ada quill".to_owned(), "five applications".to_owned()];
+    assert_eq!(super::retention::search(&app.db, &needles).await, Vec::<String>::new());
 }
 
 #[tokio::test]
