@@ -433,6 +433,10 @@ impl app::ports::ReserveConsents for StoreReserve {
         let organisation = self.organisation.clone();
         Ok(match (linked.withdrawn_at, linked.renewed_until) {
             (Some(_), Some(until)) => ConsentPage::Renewed { organisation, until },
+            // Closed with no method: it lapsed (and a new consent was given later).
+            (Some(_), None) if linked.withdrawn_method.is_none() => {
+                ConsentPage::Lapsed { organisation }
+            }
             (Some(_), None) => ConsentPage::Withdrawn { organisation },
             (None, _) if linked.expires_at <= now => ConsentPage::Lapsed { organisation },
             (None, _) => ConsentPage::Live {

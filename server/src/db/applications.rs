@@ -389,6 +389,13 @@ pub async fn give_consent(
     c: &NewConsent<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
+    // A record that lapsed without being withdrawn still holds the one open slot for its kind
+    // (`consents_live`): close it at its own expiry, with no withdrawal method — "lapsed", not
+    // "withdrawn" — so a consent given again is recorded rather than silently dropped.
+    const LAPSED: &str = "UPDATE consents SET withdrawn_at = expires_at WHERE application_id = $1 \
+                          AND kind = $2 AND withdrawn_at IS NULL AND expires_at <= $3";
+    on_conn!(conn.reborrow(), q => sqlx::query(LAPSED).bind(id).bind(c.kind).bind(now)
+        .execute(&mut *q).await.map(|r| r.rows_affected()))?;
     const SQL: &str = "INSERT INTO consents (id, application_id, kind, wording_version, wording_sha256, given_at, method, expires_at) \
                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING";
     on_conn!(conn.reborrow(), q => sqlx::query(SQL).bind(Uuid::new_v4()).bind(id).bind(c.kind).bind(c.version)

@@ -81,6 +81,9 @@ pub struct Linked {
     pub application_id: Uuid,
     pub expires_at: DateTime<Utc>,
     pub withdrawn_at: Option<DateTime<Utc>>,
+    /// How it was withdrawn; `None` with `withdrawn_at` set: it lapsed, and was closed when a
+    /// new consent was given.
+    pub withdrawn_method: Option<String>,
     pub vacancy_title: String,
     /// When the record that renewed this one lapses, if one did.
     pub renewed_until: Option<DateTime<Utc>>,
@@ -92,7 +95,7 @@ pub struct Linked {
 /// Database failure.
 pub async fn by_link(conn: Conn<'_>, digest: &[u8; 32]) -> Result<Option<Linked>, DbError> {
     const SQL: &str = "SELECT c.id AS consent_id, c.application_id, c.expires_at, \
-        c.withdrawn_at, v.title AS vacancy_title, \
+        c.withdrawn_at, c.withdrawn_method, v.title AS vacancy_title, \
         (SELECT MAX(n.expires_at) FROM consents n WHERE n.renews = c.id) AS renewed_until \
         FROM consent_links l JOIN consents c ON c.id = l.consent_id \
         JOIN live_applications a ON a.id = c.application_id \

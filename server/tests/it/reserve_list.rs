@@ -441,3 +441,38 @@ async fn the_reserve_list_on_sqlite() {
 async fn the_reserve_list_on_postgres() {
     the_reserve_list(Kind::Postgres).await;
 }
+
+/// A consent that lapsed without being withdrawn does not stop the applicant agreeing again:
+/// the lapsed record is closed at its own expiry (no withdrawal method) and the new one is
+/// recorded, so the join link of a candidate found appointable after the lapse works.
+async fn consent_given_again_after_it_lapsed(kind: Kind) {
+    let app = TestApp::spawn(kind).await;
+    let mut t = Team::new(&app).await;
+    let ada = "ada.quill@example.com";
+    let id = t.apply("Ada Quill", ada).await;
+    move_to(&t, &id, "interview").await;
+    // The form's consent (12 months from 23 November 2026) has lapsed by the decision.
+    t.later("2027-11-24T09:00:00Z").await;
+    assert!(appointable(&t, &id).await.ends_with("?done=appointable"));
+    let link = join_link(&app, ada).await;
+    let token = link.trim_start_matches("/reserve-list/join/").to_owned();
+    let (status, body) = call(&app, "reserve-join", &token).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(consents(&app, ada, "c.withdrawn_at IS NULL AND c.method = 'email'").await, 1);
+    assert_eq!(
+        consents(&app, ada, "c.withdrawn_at = c.expires_at AND c.withdrawn_method IS NULL").await,
+        1,
+        "the lapsed record is closed as lapsed, not as withdrawn"
+    );
+    assert_eq!(names_own(&lists(&t, t.vacancy).await), ["Ada Quill"]);
+}
+
+#[tokio::test]
+async fn consent_given_again_after_it_lapsed_on_sqlite() {
+    consent_given_again_after_it_lapsed(Kind::Sqlite).await;
+}
+
+#[tokio::test]
+async fn consent_given_again_after_it_lapsed_on_postgres() {
+    consent_given_again_after_it_lapsed(Kind::Postgres).await;
+}
