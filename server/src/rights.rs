@@ -11,6 +11,7 @@
 
 use crate::db::{self, Database, DbError};
 use crate::mail::{NewMessage, Outbox};
+use crate::selection::{Kept, field};
 use crate::staff_admin::Context;
 use app::domain::{
     StaffId,
@@ -50,17 +51,6 @@ pub enum Refusal {
 
 /// Done (`Ok(Ok)`), refused (`Ok(Err)`), or the database failed.
 pub type Answer<T> = Result<Result<T, Refusal>, DbError>;
-
-/// A refused form as kept.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct Kept {
-    problems: Vec<FieldError>,
-    typed: Vec<(String, String)>,
-}
-
-fn field(pairs: &[(String, String)], name: &str) -> String {
-    crate::selection::field(pairs, name)
-}
 
 /// The register over the database, telling people of extensions through the outbox.
 #[derive(Debug, Clone)]
@@ -288,21 +278,18 @@ impl app::ports::RightsRegister for StoreRights {
     ) -> Result<RegisterPage, AppError> {
         let today = time::uk_date(now);
         let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
-        let all = db::rights::all(conn.conn(), REGISTER_LIMIT).await.map_err(AppError::internal)?;
+        let mut all =
+            db::rights::all(conn.conn(), REGISTER_LIMIT).await.map_err(AppError::internal)?;
+        if show == Show::All {
+            // Newest first when everything is shown; otherwise as read: open ones by deadline.
+            all.sort_by(|a, b| {
+                b.received_on.cmp(&a.received_on).then(b.logged_at.cmp(&a.logged_at))
+            });
+        }
         let rows = all.iter().map(|e| row(e, today)).collect::<Result<Vec<_>, _>>()?;
         let count = |u: Urgency| rows.iter().filter(|r| r.urgency == u).count();
         let (overdue, due_soon) = (count(Urgency::Overdue), count(Urgency::DueSoon));
-        let mut rows: Vec<RegisterRow> =
-            rows.into_iter().filter(|r| show.keeps(r.urgency)).collect();
-        if show == Show::All {
-            // Newest first when everything is shown; open ones by deadline otherwise (as read).
-            rows.sort_by(|a, b| {
-                let at = |r: &RegisterRow| {
-                    all.iter().find(|e| e.id.to_string() == r.id).map(|e| e.received_on)
-                };
-                at(b).cmp(&at(a))
-            });
-        }
+        let rows = rows.into_iter().filter(|r| show.keeps(r.urgency)).collect();
         Ok(RegisterPage { show, rows, overdue, due_soon, can_manage })
     }
 
