@@ -209,14 +209,7 @@ fn Ended(page: ConsentPage) -> impl IntoView {
             organisation,
         ),
     };
-    set_status(status);
-    view! {
-        <leptos_meta::Title text=title/>
-        <span class="caption-l">{organisation}</span>
-        <h1 class="heading-l">{title}</h1>
-        <p class="body">{body}</p>
-        <p class="body"><a class="link" href="/portal/sign-in">"See your applications"</a></p>
-    }
+    view! { <Outcome organisation title body status/> }
 }
 
 #[component]
