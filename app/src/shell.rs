@@ -11,7 +11,8 @@ use crate::pages::{
     not_found::NotFound,
     pipeline::PipelineBoardPage,
     portal::{
-        ContactPage, DataRequestPage, PortalPage, PortalSignInPage, RefereePage, WithdrawPage,
+        ContactPage, DataRequestPage, ErasePage, ErasedPage, PortalPage, PortalSignInPage,
+        RefereePage, WithdrawPage,
     },
     reference::{DeclineReferencePage, ReferencePage},
     reports::{DiversityReportPage, FunnelReportPage},
@@ -124,6 +125,15 @@ pub fn App() -> impl IntoView {
                             path=(StaticSegment("portal"), StaticSegment("data-request"))
                             view=DataRequestPage
                             ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("portal"), StaticSegment("erase"))
+                            view=ErasePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("portal"), StaticSegment("erased"))
+                            view=ErasedPage
                         />
                         <Route
                             path=(StaticSegment("portal"), StaticSegment("sign-in"))

@@ -17,7 +17,8 @@ use crate::db::{self, Database, applications, portal as q};
 use crate::mail::{NewMessage, Outbox};
 use app::domain::application::{self as form, AboutYouInput, Reference, Status};
 use app::domain::portal::{
-    ContactDetails, Decided, LINK_DAYS, PortalApplication, PortalView, ReserveListState,
+    ContactDetails, Decided, LINK_DAYS, PortalApplication, PortalView, ReleasedCopy,
+    ReserveListState,
 };
 use app::domain::references::{self, PortalReferees, RefereeInput};
 use app::domain::{ApplicationId, staff::plausible_email};
@@ -133,6 +134,24 @@ impl StorePortal {
         }))
     }
 
+    /// The address a live portal secret was issued for, if it is live (for the handlers that
+    /// serve the portal holder's downloads and erasure).
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn holder_of(
+        &self,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, AppError> {
+        let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
+        match Self::holder(conn.conn(), secret, now).await {
+            Ok((email, _)) => Ok(Some(email)),
+            Err(AppError::SignInRequired) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Whether `secret` is a live portal link (for the handler that opens emailed links).
     ///
     /// # Errors
@@ -221,6 +240,12 @@ impl Portal for StorePortal {
         let rows =
             q::applications_of(conn.conn(), &email, now).await.map_err(AppError::internal)?;
         let contact = q::contact_of(conn.conn(), &email).await.map_err(AppError::internal)?;
+        let released = db::rights::released_to(conn.conn(), &email)
+            .await
+            .map_err(AppError::internal)?
+            .into_iter()
+            .map(|(reference, released_on)| ReleasedCopy { reference, released_on })
+            .collect();
         drop(conn);
         let s = |v: Option<String>| v.unwrap_or_default();
         let contact = contact.map_or_else(ContactDetails::default, |c| ContactDetails {
@@ -271,6 +296,7 @@ impl Portal for StorePortal {
             ),
             link_expires_at,
             retention_months: self.settings.retention_months,
+            released,
         })
     }
 
@@ -387,7 +413,18 @@ impl Portal for StorePortal {
         let about = input.validate().map_err(AppError::Validation)?;
         let mut tx = self.db.begin().await.map_err(AppError::internal)?;
         let (email, _) = Self::holder(tx.conn(), secret, now).await?;
+        // Rectification is audited (PRODUCT §2.8): one entry per application corrected, naming
+        // the application, never the old or new values.
+        let corrected =
+            db::export::applications_of(tx.conn(), &email).await.map_err(AppError::internal)?;
         q::correct_contact(tx.conn(), &email, &about, now).await.map_err(AppError::internal)?;
+        for id in corrected {
+            let entry = db::audit::AuditEntry {
+                object_type: Some("application"),
+                ..db::audit::AuditEntry::unattended(now, "portal.correct_contact", id)
+            };
+            db::audit::append(tx.conn(), &entry).await.map_err(AppError::internal)?;
+        }
         let changed = about.email != email;
         if changed {
             // Links were sent to the old address: they must not keep opening the portal of

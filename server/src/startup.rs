@@ -134,6 +134,15 @@ impl Application {
             db.clone(),
             outbox.clone(),
             config.organisation_name.clone(),
+            config.public_url.clone(),
+            crate::rights::bundle::Bundler::new(
+                db.clone(),
+                documents.clone(),
+                pseudonyms.clone(),
+                config.organisation_name.clone(),
+                config.applying.reserve_list_months,
+            ),
+            purger.clone(),
         );
         let staff_admin = StaffAdmin::new(
             db.clone(),

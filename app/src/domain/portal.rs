@@ -144,6 +144,17 @@ pub struct PortalView {
     /// How long an application is kept after the decision (or withdrawal), in months, from
     /// configuration.
     pub retention_months: u32,
+    /// Copies of their data HR released in answer to their access requests, newest first.
+    pub released: Vec<ReleasedCopy>,
+}
+
+/// A copy of the person's data HR released for one access request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleasedCopy {
+    /// The request's reference, like `RR-7KX2-93QF`.
+    pub reference: String,
+    /// When it was released.
+    pub released_on: chrono::NaiveDate,
 }
 
 impl PortalView {

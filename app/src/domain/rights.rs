@@ -192,6 +192,7 @@ fn easter_sunday(year: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
 }
 
+pub mod rectify;
 pub mod register;
 
 #[cfg(test)]

@@ -74,8 +74,13 @@ pub fn uk_date(at: DateTime<Utc>) -> chrono::NaiveDate {
 /// A date the way GOV.UK writes it: "5 December 2026" (in UK civil time).
 #[must_use]
 pub fn format_uk_date(at: DateTime<Utc>) -> String {
-    let (local, _) = to_uk(at);
-    local.format("%-d %B %Y").to_string()
+    format_day(to_uk(at).0.date())
+}
+
+/// A calendar day as GOV.UK writes dates: "3 March 2026".
+#[must_use]
+pub fn format_day(day: chrono::NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
 }
 
 #[cfg(test)]

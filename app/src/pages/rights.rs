@@ -347,6 +347,16 @@ fn done_text(code: &str) -> Option<&'static str> {
         "logged" => "Request logged. Its deadline is below.",
         "extended" => "Deadline extended. The person has been emailed the new date and the reason.",
         "closed" => "Request closed.",
+        "released" => {
+            "Copy released. The person has been emailed a link to download it from their applicant page; the request is closed as completed."
+        }
+        "rectified" => "Corrected. The change and its note are recorded against the application.",
+        "erased" => {
+            "Erased. Everything held under the address was purged at once; the request is closed as completed."
+        }
+        "held" => {
+            "Not erased: a legal hold applies. The request is closed as refused, with the hold's reason below."
+        }
         _ => return None,
     })
 }
@@ -357,17 +367,41 @@ fn Request(view: RequestView) -> impl IntoView {
     let done = query.read_untracked().get("done").and_then(|c| done_text(&c));
     let mut summary: Vec<(String, String)> =
         view.problems.iter().map(|p| (p.field.clone(), p.message.clone())).collect();
-    if query.read_untracked().get("error").as_deref() == Some("closed") {
-        summary.push((
-            "outcome".to_owned(),
-            "This request is closed, so it cannot be changed".to_owned(),
-        ));
+    let refused = match query.read_untracked().get("error").as_deref() {
+        Some("closed") => Some(("outcome", "This request is closed, so it cannot be changed")),
+        Some("kind") => Some(("answer", "That action does not answer this kind of request")),
+        Some("no_address") => {
+            Some(("answer", "This request no longer names the person: their data has been erased"))
+        }
+        Some("nothing_held") => Some((
+            "answer",
+            "No applications are held under this address. Close the request saying so",
+        )),
+        _ => None,
+    };
+    if let Some((field, message)) = refused {
+        summary.push((field.to_owned(), message.to_owned()));
     }
     let row = view.row.clone();
     let title = format!("Rights request {}", row.reference);
     let title = if summary.is_empty() { title } else { format!("Error: {title}") };
     let open = row.urgency != Urgency::Closed;
     let forms = (view.can_manage && open).then(|| view! { <Handle view=view.clone()/> });
+    let answer = (view.can_manage && open && !view.applications.is_empty()).then(|| {
+        if view.row.kind == RequestKind::Rectification {
+            view! { <Rectify view=view.clone()/> }.into_any()
+        } else {
+            view! { <Answer id=view.row.id.clone() kind=view.row.kind/> }.into_any()
+        }
+    });
+    let corrections = (!view.corrections.is_empty()).then(|| {
+        view! {
+            <h2 class="heading-l">"Corrections made"</h2>
+            <ul class="list list--bullet" id="corrections">
+                {view.corrections.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}
+            </ul>
+        }
+    });
     let applications = if view.applications.is_empty() {
         view! { <p class="body" id="held-none">"No applications are held under this address."</p> }
             .into_any()
@@ -410,13 +444,90 @@ fn Request(view: RequestView) -> impl IntoView {
             {view.outcome.clone().map(|(o, note, on)| view! {
                 <SummaryRow key="Outcome" value=match note { Some(n) => format!("{} on {on}: {n}", o.words()), None => format!("{} on {on}", o.words()) }/>
             })}
+            {view.released.clone().map(|on| view! { <SummaryRow key="Copy released" value=on/> })}
             <SummaryRow key="Logged by" value=view.logged.clone()/>
         </dl>
         <h2 class="heading-l">"Applications held under this address"</h2>
         {applications}
+        {corrections}
+        {answer}
         {forms}
     }
     .into_any()
+}
+
+/// Answering an open access or erasure request, or what a restriction or objection does while
+/// it is open (other kinds are answered by hand, then closed below).
+#[component]
+fn Answer(id: String, kind: RequestKind) -> impl IntoView {
+    match kind {
+        RequestKind::Access => view! {
+            <h2 class="heading-l" id="answer">"Answer the request"</h2>
+            <p class="body">"Download the copy and check it before release. References are marked as third-party data: remove or redact another person's details where the law requires before you release. Equal-opportunities answers are not in your copy; they are added to the person's."</p>
+            <p class="body"><a class="link" href=format!("/staff/rights/{id}/bundle") download="">"Download the copy for review (ZIP file)"</a></p>
+            <form method="post" action=format!("/staff/rights/{id}/release")>
+                <button class="button" type="submit">"Release to the person"</button>
+            </form>
+        }.into_any(),
+        RequestKind::Erasure => view! {
+            <h2 class="heading-l" id="answer">"Answer the request"</h2>
+            <div class="warning-text">
+                <span class="warning-text__icon" aria-hidden="true">"!"</span>
+                <strong class="warning-text__text">
+                    <span class="visually-hidden">"Warning"</span>
+                    "This erases every application held under the address at once, with their documents, scores, notes and references. It cannot be undone. If a legal hold applies, nothing is erased and the request is refused with the hold's reason."
+                </strong>
+            </div>
+            <form method="post" action=format!("/staff/rights/{id}/erase")>
+                <button class="button button--warning" type="submit">"Erase now"</button>
+            </form>
+        }.into_any(),
+        RequestKind::Restriction | RequestKind::Objection => view! {
+            <h2 class="heading-l" id="answer">"Processing is restricted"</h2>
+            <p class="body" id="restricted">"While this request is open, the applications above are restricted: nobody can move, score or decide them, or contact the person about them. Their data is kept. Closing the request lifts the restriction."</p>
+        }.into_any(),
+        _ => ().into_any(),
+    }
+}
+
+/// Correcting one field of one of the person's applications, with a note (rectification).
+#[component]
+fn Rectify(view: RequestView) -> impl IntoView {
+    let id = view.row.id.clone();
+    let value_problem = problem_of(&view.problems, "value");
+    let note_problem = problem_of(&view.problems, "rectify_note");
+    view! {
+        <form method="post" action=format!("/staff/rights/{id}/rectify")>
+            <h2 class="heading-l" id="answer">"Correct the person's data"</h2>
+            <p class="body">"The person corrects their own contact details on their applicant page. Correct here what they cannot reach. The wrong value is not kept; your note is, with the application."</p>
+            <Choice
+                name="application"
+                legend="Which application?"
+                options=view.applications.iter().map(|a| (a.id.clone(), format!("{} – {}", a.reference, a.vacancy_title))).collect()
+                chosen=view.typed("application")
+                problem=problem_of(&view.problems, "application")
+            />
+            <Choice
+                name="field"
+                legend="What is wrong?"
+                options=crate::domain::rights::rectify::Field::ALL.iter().map(|f| (f.code().to_owned(), f.words().to_owned())).collect()
+                chosen=view.typed("field")
+                problem=problem_of(&view.problems, "field")
+            />
+            <div class=group_class(&value_problem)>
+                <label class="label" for="value">"The correct value"</label>
+                <div class="hint" id="value-hint">"Leave blank to remove a preferred name, phone number, notice period or adjustments."</div>
+                <Inline message=value_problem.clone() id="value-error"/>
+                <textarea class="textarea" id="value" name="value" rows="2" aria-describedby="value-hint">{textarea_text(view.typed("value"))}</textarea>
+            </div>
+            <div class=group_class(&note_problem)>
+                <label class="label" for="rectify_note">"Why it is corrected"</label>
+                <Inline message=note_problem.clone() id="rectify_note-error"/>
+                <textarea class="textarea" id="rectify_note" name="rectify_note" rows="3">{textarea_text(view.typed("rectify_note"))}</textarea>
+            </div>
+            <button class="button" type="submit">"Make the correction"</button>
+        </form>
+    }
 }
 
 #[component]

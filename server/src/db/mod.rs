@@ -16,6 +16,7 @@
 pub mod applications;
 pub mod audit;
 pub mod checks;
+pub mod export;
 pub mod keys;
 pub mod mail;
 pub mod portal;

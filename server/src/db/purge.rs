@@ -87,6 +87,41 @@ pub async fn mark_restored(
     Ok(n == 1)
 }
 
+/// The reasons of the legal holds that apply to the application now (on it or on its vacancy).
+///
+/// # Errors
+/// Database failure.
+pub async fn holds_on(conn: Conn<'_>, id: Uuid) -> Result<Vec<String>, DbError> {
+    const SQL: &str = "SELECT h.reason FROM legal_holds h JOIN applications a ON a.id = $1 \
+        WHERE h.released_at IS NULL AND (h.application_id = a.id OR h.vacancy_id = a.vacancy_id) \
+        ORDER BY h.placed_at, h.id";
+    let rows: Vec<(String,)> =
+        on_conn!(conn, c => sqlx::query_as(SQL).bind(id).fetch_all(&mut *c).await)?;
+    Ok(rows.into_iter().map(|(r,)| r).collect())
+}
+
+/// Marks an application for erasure at its person's request, whatever its retention date, and
+/// destroys its data key — unless a legal hold applies (checked in the same statement, so a
+/// hold placed a moment ago still counts). Returns whether it was marked.
+///
+/// # Errors
+/// Database failure.
+pub async fn mark_requested(
+    mut conn: Conn<'_>,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    const SQL: &str = "UPDATE applications SET purging_at = $2 WHERE id = $1 AND purging_at IS NULL \
+        AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.released_at IS NULL \
+          AND (h.application_id = applications.id OR h.vacancy_id = applications.vacancy_id))";
+    let n = on_conn!(conn.reborrow(), c => sqlx::query(SQL).bind(id).bind(now)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    if n == 1 {
+        super::keys::destroy(conn, id, now).await?;
+    }
+    Ok(n == 1)
+}
+
 /// Which of `ids` are still in the database (a restored backup).
 ///
 /// # Errors
@@ -218,6 +253,7 @@ pub async fn erase_rows(mut conn: Conn<'_>, id: Uuid, pseudonym: &[u8]) -> Resul
         "DELETE FROM consents WHERE application_id = $1",
         "DELETE FROM mail_outbox WHERE application_id = $1",
         "DELETE FROM legal_holds WHERE application_id = $1",
+        "DELETE FROM rectifications WHERE application_id = $1",
     ];
     for sql in CHILDREN {
         let n = on_conn!(conn.reborrow(), c => sqlx::query(sqlx::AssertSqlSafe(*sql)).bind(id)
@@ -261,7 +297,7 @@ pub async fn erase_rows(mut conn: Conn<'_>, id: Uuid, pseudonym: &[u8]) -> Resul
             const REGISTER: &str = "UPDATE rights_requests SET email = NULL, details = NULL, \
                 verification_note = NULL, outcome_note = NULL, extension_reason = \
                 CASE WHEN extension_reason IS NULL THEN NULL ELSE 'Removed with the person''s data' END \
-                WHERE email = $1";
+                WHERE lower(email) = lower($1)";
             on_conn!(conn.reborrow(), c => sqlx::query(REGISTER).bind(&email)
                 .execute(&mut *c).await.map(|r| r.rows_affected()))?;
         }

@@ -61,12 +61,13 @@ pub struct Entry {
     pub logged_by_name: Option<String>,
     pub from_portal: bool,
     pub logged_at: DateTime<Utc>,
+    pub released_on: Option<NaiveDate>,
 }
 
 const ENTRY: &str = "SELECT r.id, r.reference, r.kind, r.received_on, r.verified, \
     r.verification_note, r.email, r.details, r.due_on, r.extended_months, r.extension_reason, \
     r.outcome, r.outcome_note, r.closed_on, s.display_name AS logged_by_name, r.from_portal, \
-    r.logged_at FROM rights_requests r LEFT JOIN staff_users s ON s.id = r.logged_by";
+    r.logged_at, r.released_on FROM rights_requests r LEFT JOIN staff_users s ON s.id = r.logged_by";
 
 /// Every entry: open ones by deadline, then closed ones, newest first. At most `limit`.
 ///
@@ -126,6 +127,123 @@ pub async fn close(
     let n = on_conn!(conn, c => sqlx::query(SQL).bind(id).bind(outcome).bind(note).bind(closed_on)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n > 0)
+}
+
+/// Releases the access bundle of open access request `id` and closes it as completed on
+/// `on`; false when it is not an open access request (nothing written).
+///
+/// # Errors
+/// Database failure.
+pub async fn release(conn: Conn<'_>, id: Uuid, on: NaiveDate) -> Result<bool, DbError> {
+    const SQL: &str = "UPDATE rights_requests SET released_on = $2, outcome = 'completed', \
+        outcome_note = 'Copy of the data released to the person through the applicant portal', \
+        closed_on = $2 WHERE id = $1 AND kind = 'access' AND outcome IS NULL";
+    let n = on_conn!(conn, c => sqlx::query(SQL).bind(id).bind(on)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// The access requests made with `email` (any case) whose bundle was released: reference and
+/// release date, newest first.
+///
+/// # Errors
+/// Database failure.
+pub async fn released_to(conn: Conn<'_>, email: &str) -> Result<Vec<(String, NaiveDate)>, DbError> {
+    const SQL: &str = "SELECT reference, released_on FROM rights_requests \
+        WHERE lower(email) = $1 AND kind = 'access' AND released_on IS NOT NULL \
+        ORDER BY released_on DESC, reference";
+    Ok(
+        on_conn!(conn, c => sqlx::query_as(SQL).bind(email.to_lowercase()).fetch_all(&mut *c).await)?,
+    )
+}
+
+/// Restricts every sent application made with `email` (any case) that is not already
+/// restricted; returns how many. Bumps their version, so a selector's open form cannot act on
+/// the state it was drawn from.
+///
+/// # Errors
+/// Database failure.
+pub async fn restrict(conn: Conn<'_>, email: &str, now: DateTime<Utc>) -> Result<u64, DbError> {
+    const SQL: &str = "UPDATE applications SET restricted_at = $2, version = version + 1 \
+        WHERE lower(email) = $1 AND status <> 'draft' AND restricted_at IS NULL AND purging_at IS NULL";
+    Ok(on_conn!(conn, c => sqlx::query(SQL).bind(email.to_lowercase()).bind(now)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?)
+}
+
+/// Lifts the restriction of the applications made with `email` (any case), unless a
+/// restriction or objection of theirs is still open; returns how many were lifted.
+///
+/// # Errors
+/// Database failure.
+pub async fn lift(conn: Conn<'_>, email: &str) -> Result<u64, DbError> {
+    const SQL: &str = "UPDATE applications SET restricted_at = NULL, version = version + 1 \
+        WHERE lower(email) = $1 AND restricted_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \
+        rights_requests r WHERE lower(r.email) = $1 AND r.outcome IS NULL \
+        AND r.kind IN ('restriction', 'objection'))";
+    Ok(on_conn!(conn, c => sqlx::query(SQL).bind(email.to_lowercase())
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?)
+}
+
+/// Corrects one field of `application` (HR, answering request `request`) and records why;
+/// false when the application is gone or being purged (nothing written). `field` is one of
+/// `app::domain::rights::rectify::Field`'s codes; anything else writes nothing.
+///
+/// # Errors
+/// Database failure.
+pub async fn rectify(
+    mut conn: Conn<'_>,
+    application: Uuid,
+    field: &str,
+    value: Option<&str>,
+    note: &str,
+    request: Uuid,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    // The column comes from this fixed list, never from the request.
+    let update = match field {
+        "full_name" => {
+            "UPDATE applications SET full_name = $2, version = version + 1 WHERE id = $1 AND purging_at IS NULL"
+        }
+        "preferred_name" => {
+            "UPDATE applications SET preferred_name = $2, version = version + 1 WHERE id = $1 AND purging_at IS NULL"
+        }
+        "phone" => {
+            "UPDATE applications SET phone = $2, version = version + 1 WHERE id = $1 AND purging_at IS NULL"
+        }
+        "notice_period" => {
+            "UPDATE applications SET notice_period = $2, version = version + 1 WHERE id = $1 AND purging_at IS NULL"
+        }
+        "adjustments" => {
+            "UPDATE applications SET adjustments = $2, version = version + 1 WHERE id = $1 AND purging_at IS NULL"
+        }
+        _ => return Ok(false),
+    };
+    let n = on_conn!(conn.reborrow(), c => sqlx::query(sqlx::AssertSqlSafe(update)).bind(application)
+        .bind(value).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Ok(false);
+    }
+    const RECORD: &str = "INSERT INTO rectifications (id, application_id, request_id, field, note, \
+        corrected_by, corrected_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    on_conn!(conn, c => sqlx::query(RECORD).bind(Uuid::new_v4()).bind(application).bind(request)
+        .bind(field).bind(note).bind(by).bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(true)
+}
+
+/// The corrections made in answer to request `request`: field, application reference, note
+/// and when, oldest first.
+///
+/// # Errors
+/// Database failure.
+pub async fn rectifications(
+    conn: Conn<'_>,
+    request: Uuid,
+) -> Result<Vec<(String, Option<String>, String, DateTime<Utc>)>, DbError> {
+    const SQL: &str = "SELECT r.field, a.reference, r.note, r.corrected_at FROM rectifications r \
+        JOIN applications a ON a.id = r.application_id WHERE r.request_id = $1 \
+        ORDER BY r.corrected_at, r.id";
+    Ok(on_conn!(conn, c => sqlx::query_as(SQL).bind(request).fetch_all(&mut *c).await)?)
 }
 
 /// A sent application held under an address.

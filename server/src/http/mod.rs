@@ -151,6 +151,13 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/rights", post(rights::log))
         .route("/staff/rights/{id}/extend", post(rights::extend))
         .route("/staff/rights/{id}/close", post(rights::close))
+        .route("/staff/rights/{id}/bundle", get(rights::review_copy))
+        .route("/staff/rights/{id}/release", post(rights::release))
+        .route("/staff/rights/{id}/erase", post(rights::erase))
+        .route("/staff/rights/{id}/rectify", post(rights::rectify))
+        .route("/portal/data/download", get(rights::portal_copy))
+        .route("/portal/data/download/{reference}", get(rights::portal_released_copy))
+        .route("/portal/erase", post(rights::portal_erase))
         .route("/apply/resume/{token}", get(applying::resume))
         .route("/portal/open/{token}", get(applying::open_portal))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {

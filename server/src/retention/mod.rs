@@ -92,6 +92,8 @@ pub enum Trigger {
     Schedule,
     /// `server purge`.
     Command,
+    /// A person's erasure request (`Purger::erase_person`).
+    Erasure,
 }
 
 impl Trigger {
@@ -99,6 +101,7 @@ impl Trigger {
         match self {
             Self::Schedule => "schedule",
             Self::Command => "command",
+            Self::Erasure => "erasure",
         }
     }
 }
@@ -127,6 +130,26 @@ pub enum Outcome {
         run: Uuid,
         /// What it removed.
         counts: Counts,
+    },
+}
+
+/// What an erasure request came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Erasure {
+    /// No application made with the address is held: nothing to erase.
+    NothingHeld,
+    /// A legal hold applies to at least one application: nothing was erased. The holds'
+    /// reasons, for HR (the person is told only that a legal hold applies).
+    Refused {
+        /// Each applying hold's reason.
+        reasons: Vec<String>,
+    },
+    /// Every application made with the address was purged, in one purge-log run.
+    Erased {
+        /// The purge-log entry.
+        run: Uuid,
+        /// How many applications (drafts included) went.
+        applications: usize,
     },
 }
 
@@ -269,16 +292,7 @@ impl Purger {
             }
             return Err(e);
         }
-        let counts = {
-            let mut conn = self.db.acquire().await?;
-            db::purge::finish_run(conn.conn(), run, self.clock.now()).await?;
-            drop(conn);
-            // After the database says so: a crash between the two leaves them different, which
-            // only makes the next run check the whole ledger.
-            self.ledger.record_run(run).await?;
-            let mut conn = self.db.acquire().await?;
-            db::purge::run_counts(conn.conn(), run).await?
-        };
+        let counts = self.close_run(run).await?;
         tracing::info!(
             applications = counts.applications,
             drafts = counts.drafts,
@@ -290,6 +304,18 @@ impl Purger {
         Ok(Outcome::Done { run, counts })
     }
 
+    /// Marks run `run` finished in the purge log, then in the ledger; returns its counts.
+    async fn close_run(&self, run: Uuid) -> Result<Counts, PurgeError> {
+        let mut conn = self.db.acquire().await?;
+        db::purge::finish_run(conn.conn(), run, self.clock.now()).await?;
+        drop(conn);
+        // After the database says so: a crash between the two leaves them different, which
+        // only makes the next run check the whole ledger.
+        self.ledger.record_run(run).await?;
+        let mut conn = self.db.acquire().await?;
+        Ok(db::purge::run_counts(conn.conn(), run).await?)
+    }
+
     /// The run's work: interrupted purges, restored ones, then what is due.
     async fn work(&self, run: Uuid, holder: Uuid, as_of: DateTime<Utc>) -> Result<(), PurgeError> {
         // 1. What an interrupted run left marked.
@@ -298,7 +324,7 @@ impl Purger {
             db::purge::marked(conn.conn()).await?
         };
         for id in interrupted {
-            self.finish(run, holder, id, false).await?;
+            self.finish(run, Some(holder), id, false).await?;
         }
         // 2. What a restored backup brought back.
         for id in self.restored().await? {
@@ -308,7 +334,7 @@ impl Purger {
             db::purge::mark_restored(tx.conn(), id, self.clock.now()).await?;
             tx.commit().await?;
             self.stop_at(Step::Marked, id)?;
-            self.finish(run, holder, id, true).await?;
+            self.finish(run, Some(holder), id, true).await?;
         }
         // 3. What is due.
         loop {
@@ -333,7 +359,7 @@ impl Purger {
                 progressed = true;
                 if marked {
                     self.stop_at(Step::Marked, d.id)?;
-                    self.finish(run, holder, d.id, false).await?;
+                    self.finish(run, Some(holder), d.id, false).await?;
                 }
             }
             if !progressed {
@@ -363,7 +389,7 @@ impl Purger {
     async fn finish(
         &self,
         run: Uuid,
-        holder: Uuid,
+        holder: Option<Uuid>,
         id: Uuid,
         restored: bool,
     ) -> Result<(), PurgeError> {
@@ -388,10 +414,83 @@ impl Purger {
         self.stop_at(Step::RowsBeforeCommit, id)?;
         tx.commit().await?;
         self.stop_at(Step::RowsDeleted, id)?;
-        if !self.renew(holder).await? {
+        if let Some(holder) = holder
+            && !self.renew(holder).await?
+        {
             return Err(PurgeError::LeaseLost);
         }
         Ok(())
+    }
+
+    /// Erases every application made with `email` at once, at the person's request (PRODUCT
+    /// §2.8): the same steps as a due purge — key destroyed, ledger, documents, rows with the
+    /// anonymised facts — logged as an `erasure` run. Refused, erasing nothing, when a legal
+    /// hold applies to any of them: a person's data is erased whole or not at all.
+    ///
+    /// Needs no lease: marking is exclusive (only one caller marks an application) and the
+    /// later steps are safe to repeat, so a scheduled run finishing the same application
+    /// does no harm.
+    ///
+    /// # Errors
+    /// Database, storage or ledger failure; what was marked is finished by the next run.
+    #[tracing::instrument(skip_all)]
+    pub async fn erase_person(&self, email: &str) -> Result<Erasure, PurgeError> {
+        let ids = {
+            let mut conn = self.db.acquire().await?;
+            db::export::applications_of(conn.conn(), email).await?
+        };
+        if ids.is_empty() {
+            return Ok(Erasure::NothingHeld);
+        }
+        let mut reasons = Vec::new();
+        {
+            let mut conn = self.db.acquire().await?;
+            for id in &ids {
+                reasons.extend(db::purge::holds_on(conn.conn(), *id).await?);
+            }
+        }
+        if !reasons.is_empty() {
+            reasons.dedup();
+            return Ok(Erasure::Refused { reasons });
+        }
+        let now = self.clock.now();
+        let run = Uuid::new_v4();
+        {
+            let mut conn = self.db.acquire().await?;
+            db::purge::start_run(conn.conn(), run, Trigger::Erasure.code(), now, now).await?;
+        }
+        let mut held = Vec::new();
+        for id in &ids {
+            let marked = {
+                let mut tx = self.db.begin().await?;
+                let marked = db::purge::mark_requested(tx.conn(), *id, self.clock.now()).await?;
+                tx.commit().await?;
+                marked
+            };
+            if marked {
+                self.stop_at(Step::Marked, *id)?;
+                self.finish(run, None, *id, false).await?;
+            } else {
+                // A hold placed since the check above (or another erasure marked it first).
+                let mut conn = self.db.acquire().await?;
+                held.extend(db::purge::holds_on(conn.conn(), *id).await?);
+            }
+        }
+        if !held.is_empty() {
+            let mut conn = self.db.acquire().await?;
+            db::purge::fail_run(conn.conn(), run, "a legal hold was placed during the erasure")
+                .await?;
+        }
+        let counts = self.close_run(run).await?;
+        tracing::info!(
+            applications = counts.applications,
+            drafts = counts.drafts,
+            "erasure finished"
+        );
+        if !held.is_empty() {
+            return Ok(Erasure::Refused { reasons: held });
+        }
+        Ok(Erasure::Erased { run, applications: ids.len() })
     }
 
     /// Runs the purge every `every` until `shutdown` completes (inside the server). A failed

@@ -137,6 +137,32 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
             String::new(),
             "sNNFFFF",
         ),
+        // Answering requests: HR only; the bundle review copy is a download for HR alone.
+        (
+            "GET",
+            "/staff/rights/00000000-0000-0000-0000-000000000000/bundle",
+            String::new(),
+            "sNNFFFF",
+        ),
+        ("GET", "/staff/rights/not-an-id/bundle", String::new(), "sNNFFFF"),
+        (
+            "POST",
+            "/staff/rights/00000000-0000-0000-0000-000000000000/release",
+            String::new(),
+            "sNNFFFF",
+        ),
+        (
+            "POST",
+            "/staff/rights/00000000-0000-0000-0000-000000000000/erase",
+            String::new(),
+            "sNNFFFF",
+        ),
+        (
+            "POST",
+            "/staff/rights/00000000-0000-0000-0000-000000000000/rectify",
+            "field=phone".into(),
+            "sNNFFFF",
+        ),
         // The retention overview: HR and auditors.
         ("POST", "/api/staff-retention", String::new(), "sYYYFFF"),
         ("GET", "/staff/retention", String::new(), "sYYYFFF"),
@@ -243,6 +269,11 @@ fn rows(v: VacancyId, c: Uuid) -> Vec<(&'static str, &'static str, String, &'sta
         ("GET", "/portal/contact", String::new(), "sssssss"),
         ("GET", "/portal/data-request", String::new(), "sssssss"),
         ("POST", "/api/portal-rights-request", "kind=access".into(), "sssssss"),
+        // The portal's own copies and erasure: only with a live portal link, whoever else.
+        ("GET", "/portal/data/download", String::new(), "sssssss"),
+        ("GET", "/portal/data/download/RR-2222-2222", String::new(), "sssssss"),
+        ("GET", "/portal/erase", String::new(), "sssssss"),
+        ("POST", "/portal/erase", "confirm=yes".into(), "sssssss"),
         ("GET", "/portal/withdraw/00000000-0000-0000-0000-000000000000", String::new(), "sssssss"),
         ("GET", "/vacancies/{v}/apply", String::new(), "YYYYYYY"),
         ("POST", "/api/application", format!("application={}", Uuid::nil()), "NNNNNNN"),

@@ -39,7 +39,11 @@ async fn to_hired(t: &Team<'_>, id: &str) {
     move_to(t, id, "hired").await;
 }
 
-fn dbs_form(number: &str, outcome: &str, information: &str) -> Vec<(&'static str, String)> {
+pub(super) fn dbs_form(
+    number: &str,
+    outcome: &str,
+    information: &str,
+) -> Vec<(&'static str, String)> {
     vec![
         ("dbs_level", "enhanced".into()),
         ("dbs_number", number.into()),
@@ -51,14 +55,19 @@ fn dbs_form(number: &str, outcome: &str, information: &str) -> Vec<(&'static str
     ]
 }
 
-async fn post_dbs(t: &Team<'_>, who: &Person, id: &str, form: &[(&'static str, String)]) -> String {
+pub(super) async fn post_dbs(
+    t: &Team<'_>,
+    who: &Person,
+    id: &str,
+    form: &[(&'static str, String)],
+) -> String {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     post(t.app, who, &format!("/staff/candidates/{id}/dbs"), &pairs).await
 }
 
 /// Posts the right-to-work form as multipart, with an evidence file if given; returns the
 /// status and where it sent the browser.
-async fn post_rtw(
+pub(super) async fn post_rtw(
     app: &TestApp,
     who: &Person,
     id: &str,
@@ -101,7 +110,7 @@ async fn post_rtw(
     (status, to)
 }
 
-const RTW: &[(&str, &str)] = &[
+pub(super) const RTW: &[(&str, &str)] = &[
     ("rtw_type", "manual"),
     ("rtw_checked_day", "20"),
     ("rtw_checked_month", "11"),

@@ -22,6 +22,8 @@
 //!   one-click renew and withdraw, used and lapsed links; candidates found appointable, the
 //!   one-click join link, who is on a list (consent only), merit order, matches for a new
 //!   vacancy and invitations.
+//! - `access_bundles`: access bundles compared with a search of every table, HR's review and
+//!   release, the portal's copies; erasure on request through the purge, refused under hold.
 //! - `rights`: the rights-request register — logging, deadlines, due soon and overdue, the
 //!   extension that tells the person, closing once, who may see it, and portal requests.
 //! - `retention`: stored retention dates, legal holds, the purge's completeness on both
@@ -41,6 +43,7 @@
 #[macro_use]
 mod helpers;
 mod access;
+mod access_bundles;
 mod accounts;
 mod applicant;
 mod applying;

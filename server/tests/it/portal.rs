@@ -95,6 +95,46 @@ impl<'a> Holder<'a> {
         (status, location, res.text().await.unwrap())
     }
 
+    /// A download as the browser receives it: status, content type and bytes.
+    pub(super) async fn download(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let res = self
+            .app
+            .client
+            .get(format!("{}{path}", self.app.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let kind = res
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, kind, res.bytes().await.unwrap().to_vec())
+    }
+
+    /// A plain form post (JavaScript off): status, where it sent the browser, and any cookie set.
+    pub(super) async fn post(
+        &self,
+        path: &str,
+        pairs: &[(&str, &str)],
+    ) -> (u16, String, Option<String>) {
+        let res = self
+            .app
+            .client
+            .post(format!("{}{path}", self.app.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", &self.app.base)
+            .header("cookie", &self.cookie)
+            .body(form(pairs))
+            .send()
+            .await
+            .unwrap();
+        let header = |name: &str| res.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+        (res.status().as_u16(), header("location").unwrap_or_default(), header("set-cookie"))
+    }
+
     /// A portal page's HTML.
     pub(super) async fn page(&self, path: &str) -> (u16, String) {
         let res = self

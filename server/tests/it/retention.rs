@@ -60,7 +60,7 @@ pub(super) async fn search(db: &Database, needles: &[String]) -> Vec<String> {
 }
 
 /// What identifies an application and its person, as search needles.
-fn needles(id: &str, email: &str, name: &str, reference: &str) -> Vec<String> {
+pub(super) fn needles(id: &str, email: &str, name: &str, reference: &str) -> Vec<String> {
     let uuid: Uuid = id.parse().unwrap();
     vec![
         uuid.to_string(),
@@ -78,7 +78,7 @@ pub(super) async fn objects_under(app: &TestApp, id: &str) -> usize {
     store.list(Some(&prefix)).collect::<Vec<_>>().await.len()
 }
 
-async fn reference_of(app: &TestApp, id: &str) -> String {
+pub(super) async fn reference_of(app: &TestApp, id: &str) -> String {
     let mut conn = app.db.acquire().await.unwrap();
     let uuid: Uuid = id.parse().unwrap();
     let (r,): (Option<String>,) = on_conn!(conn.conn(), c => sqlx::query_as(
@@ -87,12 +87,10 @@ async fn reference_of(app: &TestApp, id: &str) -> String {
     r.unwrap()
 }
 
-/// A candidate who touched every feature: the whole journey (CV, answers, consent, monitoring),
-/// scores from the panel and the hiring manager, a note, an interview, then a rejection and its
-/// letter. Returns the application id.
-async fn everything(t: &Team<'_>, name: &str, email: &str) -> String {
+/// Scores from the hiring manager and the panel, a note naming the candidate, moves to sift and
+/// interview, and an interview: what selection leaves about a candidate.
+pub(super) async fn scored_noted_interviewed(t: &Team<'_>, id: &str, name: &str) {
     let app = t.app;
-    let id = t.apply(name, email).await;
     let base = format!("/staff/candidates/{id}");
     for who in [&t.hm, &t.panel] {
         let to = post(
@@ -116,20 +114,26 @@ async fn everything(t: &Team<'_>, name: &str, email: &str) -> String {
         &[("note", &format!("Spoke well, {name}")), ("kind", "note")],
     )
     .await;
-    let v = version(app, &t.hm, &id).await;
-    assert!(
-        post(app, &t.hm, &format!("{base}/move"), &[("version", &v), ("stage", "sift")])
-            .await
-            .ends_with("?done=moved")
-    );
-    let v = version(app, &t.hm, &id).await;
-    assert!(
-        post(app, &t.hm, &format!("{base}/move"), &[("version", &v), ("stage", "interview")])
-            .await
-            .ends_with("?done=moved")
-    );
-    let to = interview(t, &id, &t.panel.id.to_string()).await;
+    for stage in ["sift", "interview"] {
+        let v = version(app, &t.hm, id).await;
+        assert!(
+            post(app, &t.hm, &format!("{base}/move"), &[("version", &v), ("stage", stage)])
+                .await
+                .ends_with("?done=moved")
+        );
+    }
+    let to = interview(t, id, &t.panel.id.to_string()).await;
     assert!(to.ends_with("?done=interview"), "{to}");
+}
+
+/// A candidate who touched every feature: the whole journey (CV, answers, consent, monitoring),
+/// scores from the panel and the hiring manager, a note, an interview, then a rejection and its
+/// letter. Returns the application id.
+async fn everything(t: &Team<'_>, name: &str, email: &str) -> String {
+    let app = t.app;
+    let id = t.apply(name, email).await;
+    let base = format!("/staff/candidates/{id}");
+    scored_noted_interviewed(t, &id, name).await;
     let v = version(app, &t.hm, &id).await;
     let to = post(
         app,

@@ -67,6 +67,19 @@ pub(crate) fn check_words(
     }
 }
 
+/// Checks a phone number: digits with spaces, `+`, brackets and dashes, 7 to 15 digits.
+pub(crate) fn check_phone(problems: &mut Vec<FieldError>, field: &str, value: &str) {
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    if !value.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c))
+        || !(7..=15).contains(&digits)
+    {
+        problems.push(FieldError::new(
+            field,
+            "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
+        ));
+    }
+}
+
 fn done<T>(value: T, problems: Vec<FieldError>) -> Result<T, Vec<FieldError>> {
     if problems.is_empty() { Ok(value) } else { Err(problems) }
 }
@@ -161,15 +174,7 @@ impl AboutYouInput {
         }
         let phone = line(&self.phone);
         if let Some(p) = &phone {
-            let digits = p.chars().filter(char::is_ascii_digit).count();
-            if !p.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c))
-                || !(7..=15).contains(&digits)
-            {
-                problems.push(FieldError::new(
-                    "phone",
-                    "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
-                ));
-            }
+            check_phone(&mut problems, "phone", p);
         }
         let contact_method = ContactMethod::from_code(self.contact_method.trim());
         match contact_method {

@@ -31,6 +31,15 @@ pub fn new_reference(bits: u64) -> String {
     crate::domain::application::Reference::from_random(bits).as_str().replacen("SL", "RR", 1)
 }
 
+/// Whether `text` is a register reference exactly as [`new_reference`] makes them
+/// (`RR-7KX2-93QF`): used before showing one that arrived in a query.
+#[must_use]
+pub fn looks_like_reference(text: &str) -> bool {
+    text.strip_prefix("RR-")
+        .and_then(|rest| crate::domain::application::Reference::parse(&format!("SL-{rest}")))
+        .is_some_and(|r| r.as_str()[3..] == text[3..])
+}
+
 /// How HR satisfied themselves the request came from the person the data is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Verification {
@@ -554,6 +563,10 @@ pub struct RequestView {
     pub outcome: Option<(Outcome, Option<String>, String)>,
     /// Who logged it ("The applicant portal" for portal requests) and when.
     pub logged: String,
+    /// When the access bundle was released to the person, if it was.
+    pub released: Option<String>,
+    /// The corrections HR made in answer to it, as lines to show.
+    pub corrections: Vec<String>,
     /// The applications held under the address (none once erased or purged).
     pub applications: Vec<HeldApplication>,
     /// Whether the viewer may extend and close it.

@@ -9,6 +9,12 @@
 //! author, like every staff form. This module never logs the person's address or what they
 //! asked: the audit log holds the entry's id only.
 
+mod answer;
+pub mod bundle;
+pub mod zip;
+
+pub use answer::{Erased, PortalErasure};
+
 use crate::db::{self, Database, DbError};
 use crate::mail::{NewMessage, Outbox};
 use crate::selection::{Kept, field};
@@ -47,6 +53,12 @@ pub enum Refusal {
     Invalid,
     /// The entry is closed (or the extension is not longer than the one given).
     Closed,
+    /// The entry is not of the kind the action answers (a bundle for an erasure request).
+    WrongKind,
+    /// The entry no longer names the person (their data was erased).
+    NoAddress,
+    /// No application made with the entry's address is held.
+    NothingHeld,
 }
 
 /// Done (`Ok(Ok)`), refused (`Ok(Err)`), or the database failed.
@@ -58,13 +70,32 @@ pub struct StoreRights {
     db: Database,
     outbox: Outbox,
     organisation: String,
+    public_url: url::Url,
+    bundler: bundle::Bundler,
+    purger: crate::retention::Purger,
 }
 
 impl StoreRights {
-    /// The register over `db`.
+    /// The register over `db`; bundles from `bundler`, erasure through `purger`, links in
+    /// emails under `public_url`.
     #[must_use]
-    pub const fn new(db: Database, outbox: Outbox, organisation: String) -> Self {
-        Self { db, outbox, organisation }
+    pub const fn new(
+        db: Database,
+        outbox: Outbox,
+        organisation: String,
+        public_url: url::Url,
+        bundler: bundle::Bundler,
+        purger: crate::retention::Purger,
+    ) -> Self {
+        Self { db, outbox, organisation, public_url, bundler, purger }
+    }
+
+    /// The bundle as a stream of archive bytes (see [`bundle::Bundler::stream`]).
+    pub fn stream(
+        &self,
+        bundle: bundle::Bundle,
+    ) -> impl futures::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
+        self.bundler.stream(bundle)
     }
 
     /// Logs a request from HR's form.
@@ -173,6 +204,7 @@ impl StoreRights {
         if !db::rights::close(tx.conn(), id, outcome.code(), note.as_deref(), on).await? {
             return Ok(Err(Refusal::Closed));
         }
+        lift_restriction(tx.conn(), &entry.kind, entry.email.as_deref()).await?;
         db::audit::append(tx.conn(), &audit(cx, "rights.close", id)).await?;
         db::staff_forms::forget(tx.conn(), cx.by, &form_key(Some(id))).await?;
         tx.commit().await?;
@@ -210,10 +242,14 @@ impl StoreRights {
 /// Stores a validated request with a fresh reference; returns its id and reference. `by`: the
 /// staff member who logged it, `None` for the portal.
 ///
+/// A restriction or an objection restricts the person's applications at once (PRODUCT §2.8:
+/// no stage moves, scoring or contact while it is considered); closing the last such open
+/// request lifts it ([`lift_restriction`]).
+///
 /// # Errors
 /// Database failure.
 pub(crate) async fn insert(
-    conn: db::Conn<'_>,
+    mut conn: db::Conn<'_>,
     new: &NewRequest,
     by: Option<Uuid>,
     now: DateTime<Utc>,
@@ -234,8 +270,28 @@ pub(crate) async fn insert(
         from_portal: by.is_none(),
         logged_at: now,
     };
-    db::rights::insert(conn, &entry).await?;
+    db::rights::insert(conn.reborrow(), &entry).await?;
+    if matches!(new.kind, RequestKind::Restriction | RequestKind::Objection) {
+        db::rights::restrict(conn, &new.email, now).await?;
+    }
     Ok((id, reference))
+}
+
+/// After closing entry `kind` for `email`: lifts the restriction of the person's applications
+/// if no restriction or objection of theirs is still open.
+///
+/// # Errors
+/// Database failure.
+async fn lift_restriction(
+    conn: db::Conn<'_>,
+    kind: &str,
+    email: Option<&str>,
+) -> Result<(), DbError> {
+    let restricting = [RequestKind::Restriction.code(), RequestKind::Objection.code()];
+    if let Some(email) = email.filter(|e| !e.is_empty() && restricting.contains(&kind)) {
+        db::rights::lift(conn, email).await?;
+    }
+    Ok(())
 }
 
 fn audit(cx: &Context, action: &'static str, id: Uuid) -> db::audit::AuditEntry {
@@ -252,7 +308,7 @@ fn audit(cx: &Context, action: &'static str, id: Uuid) -> db::audit::AuditEntry 
 }
 
 fn day(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+    time::format_day(d)
 }
 
 fn row(e: &db::rights::Entry, today: NaiveDate) -> Result<RegisterRow, AppError> {
@@ -335,6 +391,20 @@ impl app::ports::RightsRegister for StoreRights {
         } else {
             None
         };
+        let corrections = db::rights::rectifications(conn.conn(), id)
+            .await
+            .map_err(AppError::internal)?
+            .into_iter()
+            .map(|(field, reference, note, at)| {
+                let field = app::domain::rights::rectify::Field::from_code(&field)
+                    .map_or("A field", app::domain::rights::rectify::Field::words);
+                format!(
+                    "{field} on {}, {}: {note}",
+                    reference.unwrap_or_default(),
+                    time::format_uk_date(at)
+                )
+            })
+            .collect();
         let logged = format!(
             "{} on {}",
             if e.from_portal {
@@ -362,6 +432,8 @@ impl app::ports::RightsRegister for StoreRights {
                 _ => None,
             },
             logged,
+            released: e.released_on.map(day),
+            corrections,
             applications: held
                 .into_iter()
                 .map(|h| HeldApplication {
