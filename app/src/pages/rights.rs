@@ -350,6 +350,7 @@ fn done_text(code: &str) -> Option<&'static str> {
         "released" => {
             "Copy released. The person has been emailed a link to download it from their applicant page; the request is closed as completed."
         }
+        "consent_withdrawn" => "Consent withdrawn. The request is closed as completed.",
         "rectified" => "Corrected. The change and its note are recorded against the application.",
         "erased" => {
             "Erased. Everything held under the address was purged at once; the request is closed as completed."
@@ -480,6 +481,13 @@ fn Answer(id: String, kind: RequestKind) -> impl IntoView {
             </div>
             <form method="post" action=format!("/staff/rights/{id}/erase")>
                 <button class="button button--warning" type="submit">"Erase now"</button>
+            </form>
+        }.into_any(),
+        RequestKind::ConsentWithdrawal => view! {
+            <h2 class="heading-l" id="answer">"Answer the request"</h2>
+            <p class="body">"Withdrawing ends the person's reserve-list consent on every application above at once: they leave every reserve list, and each application is kept only as long as an unsuccessful one. The request is closed as completed. (Consents withdrawn on the applicant page or from an emailed link need nothing from you.)"</p>
+            <form method="post" action=format!("/staff/rights/{id}/withdraw-consent")>
+                <button class="button" type="submit">"Withdraw their consent now"</button>
             </form>
         }.into_any(),
         RequestKind::Restriction | RequestKind::Objection => view! {

@@ -155,6 +155,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/rights/{id}/release", post(rights::release))
         .route("/staff/rights/{id}/erase", post(rights::erase))
         .route("/staff/rights/{id}/rectify", post(rights::rectify))
+        .route("/staff/rights/{id}/withdraw-consent", post(rights::withdraw_consents))
         .route("/portal/data/download", get(rights::portal_copy))
         .route("/portal/data/download/{reference}", get(rights::portal_released_copy))
         .route("/portal/erase", post(rights::portal_erase))

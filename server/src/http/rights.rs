@@ -113,6 +113,14 @@ pub async fn rectify(
     outcome(id, "rectified", state.rights.rectify(&cx, id, &pairs).await)
 }
 
+/// `POST /staff/rights/{id}/withdraw-consent`: withdraw the person's consents now.
+pub async fn withdraw_consents(
+    State(state): State<AppState>,
+    OnEntry { cx, id }: OnEntry,
+) -> Response {
+    outcome(id, "consent_withdrawn", state.rights.withdraw_consents(&cx, id).await)
+}
+
 /// `POST /staff/rights/{id}/release`: release an access request's bundle to the person.
 pub async fn release(State(state): State<AppState>, OnEntry { cx, id }: OnEntry) -> Response {
     outcome(id, "released", state.rights.release(&cx, id).await)

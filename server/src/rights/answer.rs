@@ -233,6 +233,44 @@ impl StoreRights {
         Ok(Ok(()))
     }
 
+    /// Withdraws the person's reserve-list consents at once, in answer to open consent
+    /// withdrawal request `id` (received by email or post; the portal and the emailed links
+    /// withdraw by themselves): recorded on each consent with the method `email`, retention
+    /// dates recomputed, and the request closed as completed.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn withdraw_consents(&self, cx: &Context, id: Uuid) -> Answer<()> {
+        let entry = match self.entry_of(id, RequestKind::ConsentWithdrawal).await? {
+            Ok(entry) => entry,
+            Err(r) => return Ok(Err(r)),
+        };
+        if entry.outcome.is_some() {
+            return Ok(Err(Refusal::Closed));
+        }
+        let mut tx = self.db.begin().await?;
+        let held = db::rights::held(tx.conn(), entry.email.as_deref().unwrap_or("")).await?;
+        if held.is_empty() {
+            return Ok(Err(Refusal::NothingHeld));
+        }
+        for h in &held {
+            db::applications::withdraw_consent(tx.conn(), h.id, "reserve_list", "email", cx.now)
+                .await?;
+        }
+        let note = format!(
+            "Reserve-list consent withdrawn on {} application(s); no longer kept for other jobs.",
+            held.len()
+        );
+        if !db::rights::close(tx.conn(), id, "completed", Some(&note), time::uk_date(cx.now))
+            .await?
+        {
+            return Ok(Err(Refusal::Closed));
+        }
+        db::audit::append(tx.conn(), &audit(cx, "rights.withdraw_consent", id)).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
     /// A copy for the portal's holder of `email`: the self-service copy, or — with
     /// `reference` — the copy released for that access request of theirs. `None` when there
     /// is nothing to give them (no data held, or no such released request of theirs).

@@ -650,3 +650,40 @@ async fn hr_rectifies_with_a_note() {
     assert!(post(&app, &t.hr, &path, &good).await.ends_with("?error=closed"));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM rectifications").await, 2);
 }
+
+/// A consent withdrawal received by email: HR withdraws the reserve-list consent at once —
+/// recorded on the consent (method email), the retention date falling back — and the request
+/// closes as completed; only HR may.
+#[tokio::test]
+async fn hr_withdraws_a_consent_received_by_email() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let t = Team::new(&app).await;
+    let email = "ada.quill@example.com";
+    let ada = t.apply("Ada Quillfeather", email).await;
+    super::retention::reject(&t, &ada).await;
+    let live = "SELECT COUNT(*) FROM consents WHERE withdrawn_at IS NULL";
+    assert_eq!(count(&app, live).await, 1, "the journey gave the reserve-list consent");
+    let (_, html) = page(&app, &t.hr, &format!("/staff/candidates/{ada}")).await;
+    assert!(html.contains("Kept until 23 November 2027"), "kept for the consent: {html}");
+
+    let entry = log(&app, &t.hr, "consent_withdrawal", email).await;
+    let path = format!("/staff/rights/{entry}/withdraw-consent");
+    assert_eq!(post(&app, &t.hm, &path, &[]).await, "status 403");
+    assert!(post(&app, &t.hr, &path, &[]).await.ends_with("?done=consent_withdrawn"));
+    assert_eq!(count(&app, live).await, 0);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM consents WHERE withdrawn_method = 'email'").await,
+        1
+    );
+    let (_, html) = page(&app, &t.hr, &format!("/staff/candidates/{ada}")).await;
+    assert!(html.contains("Kept until 23 May 2027"), "six months from the decision now: {html}");
+    let (_, html) = page(&app, &t.hr, &format!("/staff/rights/{entry}")).await;
+    assert!(html.contains("Reserve-list consent withdrawn on 1 application(s)"), "{html}");
+    assert!(post(&app, &t.hr, &path, &[]).await.ends_with("?error=closed"));
+    let access = log(&app, &t.hr, "access", email).await;
+    assert!(
+        post(&app, &t.hr, &format!("/staff/rights/{access}/withdraw-consent"), &[])
+            .await
+            .ends_with("?error=kind")
+    );
+}
