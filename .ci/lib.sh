@@ -23,15 +23,16 @@ if [[ "${CI:-}" == "true" ]]; then
 fi
 
 # Each clone at a new path leaves its own copies of the workspace's crates and test binaries
-# (several GB); when the disk runs low, drop those and the incremental caches — dependencies,
-# the slow part, stay.
+# (several GB; a run from a fresh clone needs about 20 GB — one with 17 GB free ran out while
+# linking); when the disk runs low, drop those, the incremental caches and object files left
+# by interrupted builds — dependencies, the slow part, stay.
 free_kb="$(df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print $4 }')"
-if (( free_kb < 15 * 1024 * 1024 )); then
-  printf '\n==> less than 15 GB free: removing incremental caches and old workspace builds\n' >&2
+if (( free_kb < 30 * 1024 * 1024 )); then
+  printf '\n==> less than 30 GB free: removing incremental caches and old workspace builds\n' >&2
   rm -rf "$CARGO_TARGET_DIR/debug/incremental"
   find "$CARGO_TARGET_DIR/debug/deps" -maxdepth 1 -type f \( -name 'it-*' -o -name 'server-*' \
     -o -name 'libserver-*' -o -name 'app-*' -o -name 'libapp-*' -o -name 'pipeline-*' \
-    -o -name 'submissions-*' -o -name 'purge-*' \) -delete 2>/dev/null || true
+    -o -name 'submissions-*' -o -name 'purge-*' -o -name '*.rcgu.o' \) -delete 2>/dev/null || true
 fi
 
 CARGO_LEPTOS_VERSION=0.3.10 # 0.3.11 needs rustc 1.96

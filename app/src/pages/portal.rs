@@ -1,6 +1,9 @@
-//! The applicant portal: `/portal` (your applications), `/portal/withdraw/:id` (confirm a
-//! withdrawal), `/portal/contact` (correct contact details) and `/portal/sign-in` (send me a new
-//! link), with their server functions.
+//! The applicant portal: `/portal` (your applications, and downloads of your data),
+//! `/portal/withdraw/:id` (confirm a withdrawal), `/portal/contact` (correct contact details),
+//! `/portal/data-request` (a request about your data), `/portal/erase` and `/portal/erased`
+//! (erase everything, and its confirmation) and `/portal/sign-in` (send me a new link), with
+//! their server functions. Downloads and the erasure itself are the server's handlers
+//! (`server::http::rights`): they stream files and run the purge.
 //!
 //! The applicant is known by a portal link's secret, held in an HttpOnly cookie set when they
 //! open the emailed link (`server::http::applying::open_portal`). Every server function reads
@@ -601,6 +604,8 @@ pub fn ErasePage() -> impl IntoView {
 fn EraseContent(portal: PortalView) -> impl IntoView {
     let query = use_query_map();
     let (error, reference) = query.with_untracked(|q| (q.get("error"), q.get("reference")));
+    // Shown only if it has the register's shape: the query is anyone's to write.
+    let reference = reference.filter(|r| crate::domain::rights::register::looks_like_reference(r));
     let confirm_error = (error.as_deref() == Some("confirm"))
         .then_some("Tick the box to confirm you want us to erase your data");
     let problems: Vec<crate::error::FieldError> = confirm_error

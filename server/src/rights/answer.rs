@@ -1,11 +1,12 @@
-//! Answering access and erasure requests: HR's review copy of a bundle and its release, the
-//! portal's own copies, and erasure — from the register or from the portal — through the
-//! retention engine's purge (`crate::retention::Purger::erase_person`), never a second
-//! deletion path.
+//! Answering requests: HR's review copy of an access bundle and its release, the portal's own
+//! copies, erasure — from the register or from the portal — through the retention engine's
+//! purge (`crate::retention::Purger::erase_person`, never a second deletion path), HR's
+//! corrections (rectification) and withdrawing consents received by email.
 //!
-//! Every step is audited against the register entry (`rights.bundle_review`,
-//! `rights.release`, `rights.erase`, `rights.erase_refused`), never against the person's
-//! address. Nothing here logs an address or a record.
+//! Every step is audited (`rights.bundle_review`, `rights.release`, `rights.erase`,
+//! `rights.erase_refused`, `rights.withdraw_consent` against the register entry;
+//! `rights.rectify` and `portal.download_data` against the application), never with the
+//! person's address. Nothing here logs an address or a record.
 
 use super::bundle::{Audience, Bundle};
 use super::{Answer, Refusal, StoreRights, audit, insert};

@@ -8,6 +8,11 @@
 //! (`rights.log`, `rights.extend`, `rights.close`). A refused form is kept server-side for its
 //! author, like every staff form. This module never logs the person's address or what they
 //! asked: the audit log holds the entry's id only.
+//!
+//! Logging a restriction or an objection restricts the person's applications at once, and
+//! closing the last open one lifts it (`insert`, `lift_restriction`). Answering requests —
+//! bundles, erasure, corrections, consent withdrawal — is in `answer`; the bundle and its
+//! archive format in [`bundle`] and [`zip`].
 
 mod answer;
 pub mod bundle;

@@ -181,3 +181,16 @@ fn a_portal_request_is_received_today_from_the_holder() {
     let long = PortalRequestInput { kind: "access".into(), details: "word ".repeat(301) };
     assert_eq!(fields(&long.validate("a@example.com", today).expect_err("long")), ["details"]);
 }
+
+#[test]
+fn only_a_register_reference_looks_like_one() {
+    for bits in [0, 1, u64::MAX, 0x1234_5678_9abc_def0] {
+        assert!(looks_like_reference(&new_reference(bits)));
+    }
+    assert!(looks_like_reference("RR-2222-2222"));
+    for not in
+        ["rr-2222-2222", "RR-2222 2222", "RR-22222222", "SL-2222-2222", "RR-<b>x</b>", "RR-", ""]
+    {
+        assert!(!looks_like_reference(not), "{not}");
+    }
+}
