@@ -299,7 +299,7 @@ impl StoreRights {
             return Ok(None);
         };
         let mut tx = self.db.begin().await?;
-        for id in db::export::applications_of(tx.conn(), email).await? {
+        for id in bundle.applications().iter().copied() {
             let entry = db::audit::AuditEntry {
                 object_type: Some("application"),
                 ..db::audit::AuditEntry::unattended(now, "portal.download_data", id)

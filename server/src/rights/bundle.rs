@@ -344,13 +344,14 @@ pub struct Bundle {
     sections: Vec<(Section, Vec<Record>)>,
     wordings: Vec<Value>,
     documents: Vec<DocumentEntry>,
+    applications: Vec<Uuid>,
 }
 
 impl Bundle {
-    /// How many applications it covers.
+    /// The ids of the applications it covers (for auditing the download against each).
     #[must_use]
-    pub fn applications(&self) -> usize {
-        self.sections.first().map_or(0, |(_, rows)| rows.len())
+    pub fn applications(&self) -> &[Uuid] {
+        &self.applications
     }
 }
 
@@ -469,6 +470,7 @@ impl Bundler {
             sections,
             wordings: self.wordings(),
             documents,
+            applications,
         }))
     }
 
