@@ -136,7 +136,9 @@ async fn main() -> anyhow::Result<()> {
     let kept = args.first().copied().unwrap_or(1_000_000);
     let due = args.get(1).copied().unwrap_or(10_000);
     println!(
-        "purge benchmark: {kept} kept, {due} due, each due one with a CV (SQLite, local documents)"
+        "purge benchmark: {kept} kept, {due} due, each due one with a CV (SQLite, local documents), \
+         purged {} at a time",
+        server::retention::BATCH
     );
     let dir = tempfile::tempdir()?;
     let db_file = dir.path().join("bench.db");

@@ -15,10 +15,9 @@ use app::domain::{
     ApplicationId, StaffId,
     disclosure::Policy,
     reports::{
-        DiversityFilter, DiversityPage, DiversityReport, FunnelFact, FunnelFilter, FunnelPage,
-        QuestionTable, ReportChoices, Step, funnel,
+        self, DiversityFilter, DiversityPage, DiversityReport, FunnelFact, FunnelFilter,
+        FunnelPage, QuestionTable, ReportChoices, Step, funnel,
     },
-    vacancy_edit::Stage,
 };
 use app::error::AppError;
 use async_trait::async_trait;
@@ -59,9 +58,10 @@ fn first_day(month: &str) -> Result<DateTime<Utc>, AppError> {
         })
 }
 
-fn step_of(code: Option<&str>) -> Step {
-    code.and_then(Stage::from_code).map_or(Step::Applied, Step::of)
-}
+/// A purged application's anonymised facts: stage reached, outcome, rejection reason, source,
+/// days to hire, days in each step (as stored).
+type PurgedRow =
+    (Option<String>, String, Option<String>, Option<String>, Option<i64>, Option<String>);
 
 type LiveRow = (
     Uuid,
@@ -141,7 +141,7 @@ impl app::ports::Reports for StoreReports {
             .map_err(AppError::internal)?;
         let mut moves: HashMap<Uuid, Vec<(Step, DateTime<Utc>)>> = HashMap::new();
         for (id, stage, at) in history {
-            moves.entry(id).or_default().push((step_of(Some(&stage)), at));
+            moves.entry(id).or_default().push((Step::of_code(Some(&stage)), at));
         }
         let mut facts: Vec<FunnelFact> = live
             .into_iter()
@@ -150,41 +150,41 @@ impl app::ports::Reports for StoreReports {
                 let reached = path
                     .iter()
                     .map(|(s, _)| *s)
-                    .chain([step_of(stage.as_deref())])
+                    .chain([Step::of_code(stage.as_deref())])
                     .max()
                     .unwrap_or(Step::Applied);
                 let hired = outcome.as_deref() == Some("hired");
-                let days_in_step =
-                    path.windows(2).map(|w| (w[0].0, (w[1].1 - w[0].1).num_days())).collect();
                 FunnelFact {
                     reached,
                     hired,
                     rejection_reason: reason,
                     source,
-                    days_to_hire: if hired { decided.map(|d| (d - sent).num_days()) } else { None },
-                    days_in_step,
+                    days_to_hire: reports::days_to_hire(hired, sent, decided),
+                    days_in_step: reports::days_in_steps(&path),
                     purged: false,
                 }
             })
             .collect();
-        const FACTS: &str = "SELECT f.stage_reached, f.outcome, f.rejection_reason, f.source \
+        const FACTS: &str = "SELECT f.stage_reached, f.outcome, f.rejection_reason, f.source, \
+            f.days_to_hire, f.step_days \
             FROM anonymised_facts f JOIN vacancies v ON v.id = f.vacancy_id \
             WHERE f.applied_month >= $1 AND f.applied_month <= $2 \
             AND ($3 IS NULL OR f.vacancy_id = $3) AND ($4 IS NULL OR v.job_family = $4) \
             AND ($5 IS NULL OR EXISTS (SELECT 1 FROM vacancy_location_tags t WHERE t.vacancy_id = v.id AND t.tag = $5))";
-        let purged: Vec<(Option<String>, String, Option<String>, Option<String>)> =
-            on_conn!(conn.conn(), c => sqlx::query_as(FACTS)
+        let purged: Vec<PurgedRow> = on_conn!(conn.conn(), c => sqlx::query_as(FACTS)
             .bind(&filter.from).bind(&filter.to).bind(vacancy).bind(family).bind(location)
             .fetch_all(&mut *c).await)
-            .map_err(AppError::internal)?;
-        facts.extend(purged.into_iter().map(|(stage, outcome, reason, source)| FunnelFact {
-            reached: step_of(stage.as_deref()),
-            hired: outcome == "hired",
-            rejection_reason: reason,
-            source,
-            days_to_hire: None,
-            days_in_step: Vec::new(),
-            purged: true,
+        .map_err(AppError::internal)?;
+        facts.extend(purged.into_iter().map(|(stage, outcome, reason, source, to_hire, steps)| {
+            FunnelFact {
+                reached: Step::of_code(stage.as_deref()),
+                hired: outcome == "hired",
+                rejection_reason: reason,
+                source,
+                days_to_hire: to_hire,
+                days_in_step: steps.as_deref().map(reports::decode_step_days).unwrap_or_default(),
+                purged: true,
+            }
         }));
         let described = filter.describe(title.as_deref());
         record(conn.conn(), viewer, "report.funnel", &format!("{how}: {described}"), now).await?;
@@ -235,7 +235,7 @@ impl app::ports::Reports for StoreReports {
                     .and_then(|i| usize::try_from(i).ok())
                     .and_then(|i| Step::ALL.get(i).copied())
                     .unwrap_or(Step::Applied);
-                let step = from_history.max(step_of(stage.as_deref()));
+                let step = from_history.max(Step::of_code(stage.as_deref()));
                 (ApplicationId::from_uuid(id), step, part_of(family.as_deref()))
             })
             .collect();

@@ -12,7 +12,7 @@
 use crate::domain::disclosure::{Figure, Published};
 use crate::domain::vacancy_edit::Stage;
 use crate::error::{AppError, FieldError};
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The steps of both funnels. Stages a vacancy adds count towards the step they belong to
@@ -65,6 +65,65 @@ impl Step {
     pub const fn index(self) -> usize {
         self as usize
     }
+
+    /// The step of a stored stage code (an unknown or missing one counts as applied).
+    #[must_use]
+    pub fn of_code(code: Option<&str>) -> Self {
+        code.and_then(Stage::from_code).map_or(Self::Applied, Self::of)
+    }
+
+    /// The code the anonymised facts store.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Applied => "applied",
+            Self::Sifted => "sifted",
+            Self::Interviewed => "interviewed",
+            Self::Offered => "offered",
+            Self::Hired => "hired",
+        }
+    }
+
+    /// The step of a stored code.
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// The whole days an application spent in each step before its next move, from its moves in
+/// time order (the step each went to, and when). The last step has no end, so no figure.
+#[must_use]
+pub fn days_in_steps(moves: &[(Step, DateTime<Utc>)]) -> Vec<(Step, i64)> {
+    moves.windows(2).map(|w| (w[0].0, (w[1].1 - w[0].1).num_days())).collect()
+}
+
+/// Whole days from sending to the decision, for an application that was hired.
+#[must_use]
+pub fn days_to_hire(
+    hired: bool,
+    sent: DateTime<Utc>,
+    decided: Option<DateTime<Utc>>,
+) -> Option<i64> {
+    if hired { decided.map(|d| (d - sent).num_days()) } else { None }
+}
+
+/// [`days_in_steps`] as the anonymised facts keep it once the application is purged:
+/// `sifted:3,interviewed:10` — durations only, never a date.
+#[must_use]
+pub fn encode_step_days(days: &[(Step, i64)]) -> String {
+    days.iter().map(|(s, d)| format!("{}:{d}", s.code())).collect::<Vec<_>>().join(",")
+}
+
+/// Reads what [`encode_step_days`] wrote (pieces that do not parse are left out).
+#[must_use]
+pub fn decode_step_days(text: &str) -> Vec<(Step, i64)> {
+    text.split(',')
+        .filter_map(|piece| {
+            let (step, days) = piece.split_once(':')?;
+            Some((Step::from_code(step.trim())?, days.trim().parse().ok()?))
+        })
+        .collect()
 }
 
 /// A month, `YYYY-MM`, as reports filter and facts store them.
@@ -176,9 +235,9 @@ pub struct FunnelFact {
     pub rejection_reason: Option<String>,
     /// Where the applicant heard of the vacancy.
     pub source: Option<String>,
-    /// Days from sending to the hire decision (held applications only).
+    /// Days from sending to the hire decision (kept in the anonymised facts after a purge).
     pub days_to_hire: Option<i64>,
-    /// Days spent in each step before moving on (held applications only).
+    /// Days spent in each step before moving on (kept in the anonymised facts after a purge).
     pub days_in_step: Vec<(Step, i64)>,
     /// Whether this is a purged application's anonymised facts.
     pub purged: bool,
@@ -521,6 +580,32 @@ mod tests {
         assert_eq!(r.sources[1].hires, 1);
         assert_eq!(r.median_days_to_hire, Some(30));
         assert_eq!(r.steps[0].median_days, Some(3));
+    }
+
+    #[test]
+    fn step_days_survive_their_stored_form() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let moves = [
+            (Step::Applied, at("2026-01-01T09:00:00Z")),
+            (Step::Sifted, at("2026-01-04T10:00:00Z")),
+            (Step::Interviewed, at("2026-01-14T09:59:00Z")),
+        ];
+        let days = days_in_steps(&moves);
+        assert_eq!(days, [(Step::Applied, 3), (Step::Sifted, 9)]);
+        let stored = encode_step_days(&days);
+        assert_eq!(stored, "applied:3,sifted:9");
+        assert_eq!(decode_step_days(&stored), days);
+        assert_eq!(decode_step_days(""), []);
+        assert_eq!(decode_step_days("sifted:x,nowhere:2,hired:4"), [(Step::Hired, 4)]);
+        assert_eq!(days_in_steps(&moves[..1]), []);
+        for step in Step::ALL {
+            assert_eq!(Step::from_code(step.code()), Some(step));
+        }
+        assert_eq!(Step::of_code(Some("assessment")), Step::Interviewed);
+        assert_eq!(Step::of_code(None), Step::Applied);
+        let sent = at("2026-01-01T09:00:00Z");
+        assert_eq!(days_to_hire(true, sent, Some(at("2026-02-01T08:00:00Z"))), Some(30));
+        assert_eq!(days_to_hire(false, sent, Some(at("2026-02-01T08:00:00Z"))), None);
     }
 
     #[test]

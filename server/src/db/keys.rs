@@ -59,12 +59,38 @@ pub async fn insert_if_absent(
 ///
 /// # Errors
 /// Database failure.
-#[tracing::instrument(skip_all)]
 pub async fn destroy(conn: Conn<'_>, application: Uuid, at: DateTime<Utc>) -> Result<(), DbError> {
-    const SQL: &str = "INSERT INTO application_keys (application_id, wrapped_key, created_at, destroyed_at) \
-                       VALUES ($1, NULL, $2, $2) \
-                       ON CONFLICT (application_id) DO UPDATE SET wrapped_key = NULL, \
-                       destroyed_at = COALESCE(application_keys.destroyed_at, excluded.destroyed_at)";
-    on_conn!(conn, c => sqlx::query(SQL).bind(application).bind(at).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    destroy_many(conn, &[application], at).await
+}
+
+/// [`destroy`] for several applications in one statement (the purge marks a batch at a time).
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn destroy_many(
+    conn: Conn<'_>,
+    applications: &[Uuid],
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    if applications.is_empty() {
+        return Ok(());
+    }
+    let rows = (2..applications.len() + 2)
+        .map(|i| format!("(${i}, NULL, $1, $1)"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO application_keys (application_id, wrapped_key, created_at, destroyed_at) \
+         VALUES {rows} ON CONFLICT (application_id) DO UPDATE SET wrapped_key = NULL, \
+         destroyed_at = COALESCE(application_keys.destroyed_at, excluded.destroyed_at)"
+    );
+    on_conn!(conn, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(at);
+        for id in applications {
+            q = q.bind(*id);
+        }
+        q.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }

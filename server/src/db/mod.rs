@@ -100,6 +100,13 @@ macro_rules! on_conn {
 }
 pub use on_conn;
 
+/// `$from, $from+1, …`: the placeholders of an `IN` list of `n` values, numbered from `from`
+/// (both backends read `$n`). Only numbers are formatted in, never values.
+#[must_use]
+pub fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 impl Conn<'_> {
     /// Borrows the same connection again for a shorter time, so one function can run several
     /// queries on it.

@@ -1,10 +1,13 @@
-//! Queries for the purge (see `crate::retention`): what is due, marking an application and
-//! destroying its key, deleting every row that holds its personal data while writing the
-//! anonymised facts, the purge log and the lease that lets one instance purge at a time.
+//! Queries for the purge (see `crate::retention`): what is due, marking a batch of
+//! applications and destroying their keys, deleting every row that holds their personal data
+//! while writing the anonymised facts, the purge log and the lease that lets one instance
+//! purge at a time. Each query handles a whole batch with a fixed number of statements (`IN`
+//! lists of bound ids — never ids formatted into the text).
 //!
-//! The deletion list in [`erase_rows`] is the one place that knows every table holding an
-//! application's personal data; a new table with such data must be added there (the purge
-//! completeness test searches every table and fails otherwise). Nothing here logs row values.
+//! The deletion list `CHILDREN` used by [`erase_rows`] is the one place that knows every table
+//! holding an application's personal data; a new table with such data must be added there
+//! (the purge completeness test searches every table and fails otherwise). Nothing here logs
+//! row values.
 
 use super::{Conn, DbError, on_conn};
 use chrono::{DateTime, Utc};
@@ -47,44 +50,66 @@ pub async fn marked(conn: Conn<'_>) -> Result<Vec<Uuid>, DbError> {
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-/// Marks the application as purging if it is (still) due at `as_of` — the caller refreshed
-/// its retention date in the same transaction, so a hold or consent that arrived since the
-/// list was read is honoured — and destroys its data key. Returns whether it was marked.
+/// Marks those of `ids` that are (still) due at `as_of` as purging — the caller refreshed
+/// their retention dates in the same transaction, so a hold or consent that arrived since the
+/// list was read is honoured — and destroys their data keys, in two statements whatever the
+/// batch's size. Returns the ids marked.
 ///
 /// # Errors
 /// Database failure.
+#[tracing::instrument(skip_all)]
 pub async fn mark(
     mut conn: Conn<'_>,
-    id: Uuid,
+    ids: &[Uuid],
     as_of: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<bool, DbError> {
-    const SQL: &str = "UPDATE applications SET purging_at = $2 WHERE id = $1 AND purging_at IS NULL \
-                       AND retain_until IS NOT NULL AND retain_until <= $3";
-    let n = on_conn!(conn.reborrow(), c => sqlx::query(SQL).bind(id).bind(now).bind(as_of)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    if n == 1 {
-        super::keys::destroy(conn, id, now).await?;
+) -> Result<Vec<Uuid>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(n == 1)
+    let sql = format!(
+        "UPDATE applications SET purging_at = $1 WHERE purging_at IS NULL \
+         AND retain_until IS NOT NULL AND retain_until <= $2 AND id IN ({}) RETURNING id",
+        super::placeholders(3, ids.len())
+    );
+    let rows: Vec<(Uuid,)> = on_conn!(conn.reborrow(), c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(as_of);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(&mut *c).await
+    })?;
+    let marked: Vec<Uuid> = rows.into_iter().map(|(id,)| id).collect();
+    super::keys::destroy_many(conn, &marked, now).await?;
+    Ok(marked)
 }
 
-/// Marks an application found in the erasure ledger (a restored backup brought it back):
-/// whatever its stored date says, it was erased once and goes again.
+/// Marks applications found in the erasure ledger (a restored backup brought them back):
+/// whatever their stored dates say, they were erased once and go again. Their keys are
+/// destroyed even if already marked.
 ///
 /// # Errors
 /// Database failure.
 pub async fn mark_restored(
     mut conn: Conn<'_>,
-    id: Uuid,
+    ids: &[Uuid],
     now: DateTime<Utc>,
-) -> Result<bool, DbError> {
-    const SQL: &str =
-        "UPDATE applications SET purging_at = $2 WHERE id = $1 AND purging_at IS NULL";
-    let n = on_conn!(conn.reborrow(), c => sqlx::query(SQL).bind(id).bind(now)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    super::keys::destroy(conn, id, now).await?;
-    Ok(n == 1)
+) -> Result<(), DbError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE applications SET purging_at = $1 WHERE purging_at IS NULL AND id IN ({})",
+        super::placeholders(2, ids.len())
+    );
+    on_conn!(conn.reborrow(), c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(now);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
+    super::keys::destroy_many(conn, ids, now).await
 }
 
 /// The reasons of the legal holds that apply to the application now (on it or on its vacancy).
@@ -130,8 +155,8 @@ pub async fn present(conn: Conn<'_>, ids: &[Uuid]) -> Result<Vec<Uuid>, DbError>
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-    let sql = format!("SELECT id FROM applications WHERE id IN ({marks})");
+    let sql =
+        format!("SELECT id FROM applications WHERE id IN ({})", super::placeholders(1, ids.len()));
     let rows: Vec<(Uuid,)> = on_conn!(conn, c => {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
         for id in ids {
@@ -145,18 +170,27 @@ pub async fn present(conn: Conn<'_>, ids: &[Uuid]) -> Result<Vec<Uuid>, DbError>
 /// What [`erase_rows`] removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Erased {
-    /// Whether there was an application row to delete (false: already gone).
-    pub found: bool,
-    /// Whether it was a draft (no anonymised facts are kept for drafts).
-    pub draft: bool,
+    /// Sent applications whose rows were deleted (their anonymised facts written).
+    pub applications: u64,
+    /// Drafts whose rows were deleted (no anonymised facts are kept for drafts).
+    pub drafts: u64,
     /// Rows deleted across every table.
     pub rows: u64,
-    /// Documents the application had on record (their objects went in the step before).
+    /// Documents the applications had on record (their objects went in the step before).
     pub documents: u64,
+}
+
+impl Erased {
+    /// Applications of either kind that were still there (the rest had already gone).
+    #[must_use]
+    pub const fn found(&self) -> u64 {
+        self.applications + self.drafts
+    }
 }
 
 #[derive(Debug, sqlx::FromRow)]
 struct Leaving {
+    id: Uuid,
     vacancy_id: Uuid,
     status: String,
     email: Option<String>,
@@ -169,140 +203,269 @@ struct Leaving {
     stage_reached: Option<String>,
 }
 
-/// Deletes every row holding the application's personal data and its equal-opportunities
-/// answers (by `pseudonym`), strips personal fields from its audit entries, and — for a sent
-/// application — writes its anonymised facts. Run in one transaction with the purge-log
-/// counters, so it happens entirely or not at all.
-///
-/// # Errors
-/// Database failure.
-#[tracing::instrument(skip_all)]
-pub async fn erase_rows(mut conn: Conn<'_>, id: Uuid, pseudonym: &[u8]) -> Result<Erased, DbError> {
-    const LEAVING: &str = "SELECT a.vacancy_id, a.status, a.email, a.source, a.outcome, \
-        a.rejection_reason, a.created_at, a.submitted_at, a.decided_at, \
-        (SELECT s.stage FROM vacancy_stages s WHERE s.vacancy_id = a.vacancy_id AND (s.stage = a.stage \
-           OR s.stage IN (SELECT h.to_stage FROM stage_history h WHERE h.application_id = a.id)) \
-         ORDER BY s.position DESC LIMIT 1) AS stage_reached \
-        FROM applications a WHERE a.id = $1";
-    if let Conn::Postgres(c) = &mut conn {
-        // Two purgers finishing the same application one after the other must not both write
-        // its anonymised facts: the second waits here, then finds no row.
-        sqlx::query("SELECT id FROM applications WHERE id = $1 FOR UPDATE")
-            .bind(id)
-            .fetch_optional(&mut **c)
-            .await?;
-    }
-    let leaving: Option<Leaving> = on_conn!(conn.reborrow(), c => sqlx::query_as(LEAVING).bind(id).fetch_optional(&mut *c).await)?;
-    let mut erased = Erased::default();
-    // Equal-opportunities answers first: they are keyed by pseudonym only, so they are the one
-    // thing that would survive unnoticed if the application row went before them.
-    let eo = match conn {
-        Conn::Sqlite(_) => "DELETE FROM eo_responses WHERE pseudonym = $1",
-        Conn::Postgres(_) => "DELETE FROM eo.responses WHERE pseudonym = $1",
-    };
-    erased.rows += on_conn!(conn.reborrow(), c => sqlx::query(sqlx::AssertSqlSafe(eo)).bind(pseudonym)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    let Some(leaving) = leaving else {
-        return Ok(erased);
-    };
-    erased.found = true;
-    erased.draft = leaving.status == "draft";
-    if !erased.draft {
-        const FACTS: &str = "INSERT INTO anonymised_facts (vacancy_id, source, stage_reached, outcome, \
-            rejection_reason, applied_month, decided_month) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-        let outcome = match (leaving.status.as_str(), leaving.outcome.as_deref()) {
+impl Leaving {
+    /// How the application ended, as the anonymised facts record it.
+    fn outcome(&self) -> &str {
+        match (self.status.as_str(), self.outcome.as_deref()) {
             ("withdrawn", _) => "withdrawn",
             (_, Some(o)) => o,
             (_, None) => "no_decision",
-        };
-        let applied =
-            leaving.submitted_at.unwrap_or(leaving.created_at).format("%Y-%m").to_string();
-        let decided = leaving.decided_at.map(|d| d.format("%Y-%m").to_string());
-        on_conn!(conn.reborrow(), c => sqlx::query(FACTS).bind(leaving.vacancy_id).bind(&leaving.source)
-            .bind(&leaving.stage_reached).bind(outcome).bind(&leaving.rejection_reason)
-            .bind(&applied).bind(&decided).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        }
     }
+}
+
+/// Every table row that holds an application's personal data, children before the application
+/// (the foreign keys cascade too; deleting explicitly counts the rows and does not depend on the
+/// cascade being declared on both backends). `{ids}` stands for the batch's ids.
+const CHILDREN: &[&str] = &[
+    "DELETE FROM scores WHERE application_id IN ({ids})",
+    "DELETE FROM score_sheets WHERE application_id IN ({ids})",
+    "DELETE FROM interview_panel WHERE interview_id IN (SELECT id FROM interviews WHERE application_id IN ({ids}))",
+    "DELETE FROM interviews WHERE application_id IN ({ids})",
+    "DELETE FROM candidate_notes WHERE application_id IN ({ids})",
+    "DELETE FROM identity_reveals WHERE application_id IN ({ids})",
+    "DELETE FROM stage_history WHERE application_id IN ({ids})",
+    "DELETE FROM application_answers WHERE application_id IN ({ids})",
+    "DELETE FROM application_screening_answers WHERE application_id IN ({ids})",
+    "DELETE FROM application_documents WHERE application_id IN ({ids})",
+    "DELETE FROM right_to_work_checks WHERE application_id IN ({ids})",
+    "DELETE FROM dbs_checks WHERE application_id IN ({ids})",
+    "DELETE FROM reference_links WHERE referee_id IN (SELECT id FROM referees WHERE application_id IN ({ids}))",
+    "DELETE FROM reference_responses WHERE referee_id IN (SELECT id FROM referees WHERE application_id IN ({ids}))",
+    "DELETE FROM reference_drafts WHERE referee_id IN (SELECT id FROM referees WHERE application_id IN ({ids}))",
+    "DELETE FROM referees WHERE application_id IN ({ids})",
+    "DELETE FROM consent_links WHERE application_id IN ({ids})",
+    "DELETE FROM reserve_asks WHERE application_id IN ({ids})",
+    "DELETE FROM reserve_invitations WHERE application_id IN ({ids})",
+    "DELETE FROM consents WHERE application_id IN ({ids})",
+    "DELETE FROM mail_outbox WHERE application_id IN ({ids})",
+    "DELETE FROM legal_holds WHERE application_id IN ({ids})",
+    "DELETE FROM rectifications WHERE application_id IN ({ids})",
     // Audit entries stay (who did what, when) but no longer point at the person: the
-    // application id is dropped, and so is the address of anyone not on the staff.
-    const AUDIT: &str = "UPDATE audit_log SET object_id = NULL, \
-        client_addr = CASE WHEN actor_staff_id IS NULL THEN NULL ELSE client_addr END \
-        WHERE object_id = $1";
-    on_conn!(conn.reborrow(), c => sqlx::query(AUDIT).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    // Children before the application (the foreign keys cascade too; deleting explicitly
-    // counts the rows and does not depend on the cascade being declared on both backends).
-    const CHILDREN: &[&str] = &[
-        "DELETE FROM scores WHERE application_id = $1",
-        "DELETE FROM score_sheets WHERE application_id = $1",
-        "DELETE FROM interview_panel WHERE interview_id IN (SELECT id FROM interviews WHERE application_id = $1)",
-        "DELETE FROM interviews WHERE application_id = $1",
-        "DELETE FROM candidate_notes WHERE application_id = $1",
-        "DELETE FROM identity_reveals WHERE application_id = $1",
-        "DELETE FROM stage_history WHERE application_id = $1",
-        "DELETE FROM application_answers WHERE application_id = $1",
-        "DELETE FROM application_screening_answers WHERE application_id = $1",
-        "DELETE FROM application_documents WHERE application_id = $1",
-        "DELETE FROM right_to_work_checks WHERE application_id = $1",
-        "DELETE FROM dbs_checks WHERE application_id = $1",
-        "DELETE FROM reference_links WHERE referee_id IN (SELECT id FROM referees WHERE application_id = $1)",
-        "DELETE FROM reference_responses WHERE referee_id IN (SELECT id FROM referees WHERE application_id = $1)",
-        "DELETE FROM reference_drafts WHERE referee_id IN (SELECT id FROM referees WHERE application_id = $1)",
-        "DELETE FROM referees WHERE application_id = $1",
-        "DELETE FROM consent_links WHERE application_id = $1",
-        "DELETE FROM reserve_asks WHERE application_id = $1",
-        "DELETE FROM reserve_invitations WHERE application_id = $1",
-        "DELETE FROM consents WHERE application_id = $1",
-        "DELETE FROM mail_outbox WHERE application_id = $1",
-        "DELETE FROM legal_holds WHERE application_id = $1",
-        "DELETE FROM rectifications WHERE application_id = $1",
-    ];
-    for sql in CHILDREN {
-        let n = on_conn!(conn.reborrow(), c => sqlx::query(sqlx::AssertSqlSafe(*sql)).bind(id)
-            .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-        if sql.contains("application_documents") {
+    // application id is dropped, and so is the address of anyone not on the staff. (An
+    // update; it deletes nothing, so it adds nothing to the count.)
+    "UPDATE audit_log SET object_id = NULL, \
+     client_addr = CASE WHEN actor_staff_id IS NULL THEN NULL ELSE client_addr END \
+     WHERE object_id IN ({ids})",
+    // The application rows last.
+    "DELETE FROM applications WHERE id IN ({ids})",
+];
+
+/// Runs `sql` once with every value of `values` bound in order; returns the rows affected.
+async fn execute_with<T>(conn: Conn<'_>, sql: &str, values: &[T]) -> Result<u64, DbError>
+where
+    T: Clone
+        + Send
+        + Sync
+        + for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Sqlite>
+        + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+        + sqlx::Type<sqlx::Postgres>
+        + 'static,
+{
+    Ok(on_conn!(conn, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for v in values {
+            q = q.bind(v.clone());
+        }
+        q.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?)
+}
+
+/// Deletes every row holding the personal data of the applications `ids` and their
+/// equal-opportunities answers (by `pseudonyms`), strips personal fields from their audit
+/// entries, and — for sent applications — writes their anonymised facts. Run in one
+/// transaction with the purge-log counters, so a batch goes entirely or not at all. The number
+/// of statements does not depend on the batch's size (a few per table), which is what keeps a
+/// large purge close to the cost of a plain delete.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all, fields(batch = ids.len()))]
+pub async fn erase_rows(
+    mut conn: Conn<'_>,
+    ids: &[Uuid],
+    pseudonyms: &[Vec<u8>],
+) -> Result<Erased, DbError> {
+    let mut erased = Erased::default();
+    if ids.is_empty() {
+        return Ok(erased);
+    }
+    let list = super::placeholders(1, ids.len());
+    if let Conn::Postgres(c) = &mut conn {
+        // Two purgers finishing the same application one after the other must not both write
+        // its anonymised facts: the second waits here, then finds no row. Locked in id order,
+        // so two batches that overlap cannot wait for each other.
+        let sql =
+            format!("SELECT id FROM applications WHERE id IN ({list}) ORDER BY id FOR UPDATE");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(&mut **c).await?;
+    }
+    let leaving_sql = format!(
+        "SELECT a.id, a.vacancy_id, a.status, a.email, a.source, a.outcome, \
+         a.rejection_reason, a.created_at, a.submitted_at, a.decided_at, \
+         (SELECT s.stage FROM vacancy_stages s WHERE s.vacancy_id = a.vacancy_id AND (s.stage = a.stage \
+            OR s.stage IN (SELECT h.to_stage FROM stage_history h WHERE h.application_id = a.id)) \
+          ORDER BY s.position DESC LIMIT 1) AS stage_reached \
+         FROM applications a WHERE a.id IN ({list}) ORDER BY a.id"
+    );
+    let leaving: Vec<Leaving> = on_conn!(conn.reborrow(), c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(leaving_sql.as_str()));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(&mut *c).await
+    })?;
+    // Equal-opportunities answers first, for every id asked about: they are keyed by pseudonym
+    // only, so they are the one thing that would survive unnoticed if an application row went
+    // before them (a finished batch repeated finds them gone, which is fine).
+    let eo_table = match conn {
+        Conn::Sqlite(_) => "eo_responses",
+        Conn::Postgres(_) => "eo.responses",
+    };
+    let eo = format!(
+        "DELETE FROM {eo_table} WHERE pseudonym IN ({})",
+        super::placeholders(1, pseudonyms.len())
+    );
+    erased.rows += execute_with(conn.reborrow(), &eo, pseudonyms).await?;
+    if leaving.is_empty() {
+        return Ok(erased);
+    }
+    let sent: Vec<&Leaving> = leaving.iter().filter(|l| l.status != "draft").collect();
+    erased.applications = u64::try_from(sent.len()).unwrap_or(u64::MAX);
+    erased.drafts = u64::try_from(leaving.len() - sent.len()).unwrap_or(u64::MAX);
+    if !sent.is_empty() {
+        write_facts(conn.reborrow(), &sent).await?;
+    }
+    let found: Vec<Uuid> = leaving.iter().map(|l| l.id).collect();
+    let list = super::placeholders(1, found.len());
+    for template in CHILDREN {
+        let sql = template.replace("{ids}", &list);
+        let n = execute_with(conn.reborrow(), &sql, &found).await?;
+        if template.starts_with("UPDATE") {
+            continue;
+        }
+        if template.contains("application_documents") {
             erased.documents = n;
         }
         erased.rows += n;
     }
-    // A selector's kept form for this candidate (its text may quote the candidate).
-    const FORMS: &str = "DELETE FROM staff_form_input WHERE form = $1";
-    let form = format!("candidate:{id}");
-    erased.rows += on_conn!(conn.reborrow(), c => sqlx::query(FORMS).bind(&form)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    const APPLICATION: &str = "DELETE FROM applications WHERE id = $1";
-    erased.rows += on_conn!(conn.reborrow(), c => sqlx::query(APPLICATION).bind(id)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    // Portal sign-in links and the mail that carried them are addressed to the person, not an
-    // application: they go once no other sent application of theirs remains (the portal only
-    // ever serves sent ones; the condition also lets the partial email index answer).
-    if let Some(email) = leaving.email.filter(|e| !e.is_empty()) {
-        // One row is enough to know: a count would read every application of a prolific
-        // applicant (the purge benchmark, where all share one address, showed the cost per
-        // purge growing with them).
-        const OTHERS: &str =
-            "SELECT 1 FROM applications WHERE email = $1 AND status <> 'draft' LIMIT 1";
-        let others: Option<(i32,)> = on_conn!(conn.reborrow(), c => sqlx::query_as(OTHERS).bind(&email).fetch_optional(&mut *c).await)?;
-        if others.is_none() {
-            const PERSONAL: &[&str] = &[
-                "DELETE FROM portal_links WHERE email = $1",
-                "DELETE FROM mail_outbox WHERE to_addr = $1 AND staff_id IS NULL AND application_id IS NULL",
-            ];
-            for sql in PERSONAL {
-                erased.rows += on_conn!(conn.reborrow(), c => sqlx::query(sqlx::AssertSqlSafe(*sql)).bind(&email)
-                    .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-            }
-            // The rights-request register outlives the data (PRODUCT §2.8) but keeps only the
-            // minimum: reference, kind, dates and outcome. What named or described the person
-            // goes; an extension keeps that it was given, not the words of its reason. (An
-            // update, so not counted among the rows deleted.)
-            const REGISTER: &str = "UPDATE rights_requests SET email = NULL, details = NULL, \
-                verification_note = NULL, outcome_note = NULL, extension_reason = \
-                CASE WHEN extension_reason IS NULL THEN NULL ELSE 'Removed with the person''s data' END \
-                WHERE lower(email) = lower($1)";
-            on_conn!(conn.reborrow(), c => sqlx::query(REGISTER).bind(&email)
-                .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-        }
-    }
+    // A selector's kept form for these candidates (its text may quote the candidate).
+    let forms: Vec<String> = found.iter().map(|id| format!("candidate:{id}")).collect();
+    let sql = format!("DELETE FROM staff_form_input WHERE form IN ({list})");
+    erased.rows += execute_with(conn.reborrow(), &sql, &forms).await?;
+    erased.rows += erase_personal(conn, &leaving).await?;
     Ok(erased)
+}
+
+/// Writes the anonymised facts of the sent applications leaving (one statement): what the
+/// funnel report counts once they are gone — vacancy, source, stage reached, outcome, reason,
+/// months, and the durations its medians need (whole days, never a date), worked out exactly
+/// as the report works them out for held applications, so a period's figures do not move.
+async fn write_facts(mut conn: Conn<'_>, sent: &[&Leaving]) -> Result<(), DbError> {
+    use app::domain::reports::{self, Step};
+    const COLUMNS: usize = 9;
+    let history_sql = format!(
+        "SELECT application_id, to_stage, at FROM stage_history WHERE application_id IN ({}) \
+         ORDER BY application_id, at, id",
+        super::placeholders(1, sent.len())
+    );
+    let history: Vec<(Uuid, String, DateTime<Utc>)> = on_conn!(conn.reborrow(), c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(history_sql.as_str()));
+        for l in sent {
+            q = q.bind(l.id);
+        }
+        q.fetch_all(&mut *c).await
+    })?;
+    let mut moves: std::collections::HashMap<Uuid, Vec<(Step, DateTime<Utc>)>> =
+        std::collections::HashMap::new();
+    for (id, stage, at) in history {
+        moves.entry(id).or_default().push((Step::of_code(Some(&stage)), at));
+    }
+    let values = (0..sent.len())
+        .map(|k| format!("({})", super::placeholders(k * COLUMNS + 1, COLUMNS)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let facts = format!(
+        "INSERT INTO anonymised_facts (vacancy_id, source, stage_reached, outcome, \
+         rejection_reason, applied_month, decided_month, days_to_hire, step_days) VALUES {values}"
+    );
+    on_conn!(conn, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(facts.as_str()));
+        for l in sent {
+            let sent_at = l.submitted_at.unwrap_or(l.created_at);
+            let applied = sent_at.format("%Y-%m").to_string();
+            let decided = l.decided_at.map(|d| d.format("%Y-%m").to_string());
+            let hired = l.outcome.as_deref() == Some("hired");
+            let to_hire = reports::days_to_hire(hired, sent_at, l.decided_at).map(|d| d.max(0));
+            let steps = moves.get(&l.id).map(|m| reports::days_in_steps(m)).unwrap_or_default();
+            let steps = (!steps.is_empty()).then(|| reports::encode_step_days(&steps));
+            q = q.bind(l.vacancy_id).bind(l.source.clone()).bind(l.stage_reached.clone())
+                .bind(l.outcome().to_owned()).bind(l.rejection_reason.clone())
+                .bind(applied).bind(decided).bind(to_hire).bind(steps);
+        }
+        q.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Portal sign-in links and the mail that carried them are addressed to the person, not an
+/// application: they go once no other sent application of theirs remains (the portal only ever
+/// serves sent ones; the condition also lets the partial email index answer). Returns the rows
+/// deleted.
+async fn erase_personal(mut conn: Conn<'_>, leaving: &[Leaving]) -> Result<u64, DbError> {
+    let mut emails: Vec<String> =
+        leaving.iter().filter_map(|l| l.email.clone()).filter(|e| !e.is_empty()).collect();
+    emails.sort_unstable();
+    emails.dedup();
+    if emails.is_empty() {
+        return Ok(0);
+    }
+    // Asked once for the whole batch: which addresses still have a sent application. EXISTS
+    // stops at the first one found — a DISTINCT over every application of a prolific address
+    // (the benchmark's million share one) read them all, once per batch.
+    let values = (1..=emails.len()).map(|i| format!("(${i})")).collect::<Vec<_>>().join(", ");
+    let others = format!(
+        "WITH leaving (email) AS (VALUES {values}) SELECT l.email FROM leaving l \
+         WHERE EXISTS (SELECT 1 FROM applications a WHERE a.email = l.email AND a.status <> 'draft')"
+    );
+    let kept: Vec<(String,)> = on_conn!(conn.reborrow(), c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(others.as_str()));
+        for e in &emails {
+            q = q.bind(e.clone());
+        }
+        q.fetch_all(&mut *c).await
+    })?;
+    emails.retain(|e| !kept.iter().any(|(k,)| k == e));
+    if emails.is_empty() {
+        return Ok(0);
+    }
+    let list = super::placeholders(1, emails.len());
+    let mut rows = 0;
+    for sql in [
+        format!("DELETE FROM portal_links WHERE email IN ({list})"),
+        format!(
+            "DELETE FROM mail_outbox WHERE to_addr IN ({list}) AND staff_id IS NULL AND application_id IS NULL"
+        ),
+    ] {
+        rows += execute_with(conn.reborrow(), &sql, &emails).await?;
+    }
+    // The rights-request register outlives the data (PRODUCT §2.8) but keeps only the minimum:
+    // reference, kind, dates and outcome. What named or described the person goes; an
+    // extension keeps that it was given, not the words of its reason. (An update, so not
+    // counted among the rows deleted.)
+    let lowered = (1..=emails.len()).map(|i| format!("lower(${i})")).collect::<Vec<_>>().join(", ");
+    let register = format!(
+        "UPDATE rights_requests SET email = NULL, details = NULL, \
+         verification_note = NULL, outcome_note = NULL, extension_reason = \
+         CASE WHEN extension_reason IS NULL THEN NULL ELSE 'Removed with the person''s data' END \
+         WHERE lower(email) IN ({lowered})"
+    );
+    execute_with(conn, &register, &emails).await?;
+    Ok(rows)
 }
 
 /// What a purge run has done so far (the purge log's counters).

@@ -116,17 +116,36 @@ pub async fn configure(mut conn: Conn<'_>, configured: &Periods) -> Result<u64, 
 /// # Errors
 /// Database failure.
 #[tracing::instrument(skip_all)]
-pub async fn refresh(mut conn: Conn<'_>, scope: Scope) -> Result<u64, DbError> {
+pub async fn refresh(conn: Conn<'_>, scope: Scope) -> Result<u64, DbError> {
+    match scope {
+        Scope::Application(id) => refresh_where(conn, " AND a.id = $1", &[id]).await,
+        Scope::Vacancy(id) => refresh_where(conn, " AND a.vacancy_id = $1", &[id]).await,
+        Scope::All => refresh_where(conn, "", &[]).await,
+    }
+}
+
+/// [`refresh`] for a list of applications in one query (the purge re-checks a batch at a time).
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn refresh_many(conn: Conn<'_>, ids: &[Uuid]) -> Result<u64, DbError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let filter = format!(" AND a.id IN ({})", super::placeholders(1, ids.len()));
+    refresh_where(conn, &filter, ids).await
+}
+
+async fn refresh_where(mut conn: Conn<'_>, filter: &str, binds: &[Uuid]) -> Result<u64, DbError> {
     let periods = periods(conn.reborrow()).await?;
-    let (filter, id) = match scope {
-        Scope::Application(id) => (" AND a.id = $1", Some(id)),
-        Scope::Vacancy(id) => (" AND a.vacancy_id = $1", Some(id)),
-        Scope::All => ("", None),
-    };
     let sql = format!("{FACTS}{filter}");
     let rows: Vec<FactRow> = on_conn!(conn.reborrow(), c => {
-        let q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        match id { Some(id) => q.bind(id), None => q }.fetch_all(&mut *c).await
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in binds {
+            q = q.bind(*id);
+        }
+        q.fetch_all(&mut *c).await
     })?;
     let mut changed = 0;
     for row in rows {

@@ -59,7 +59,9 @@ pub fn open_object_store(url: &str) -> anyhow::Result<Arc<dyn ObjectStore>> {
     if let Some(path) = url.strip_prefix("file://") {
         std::fs::create_dir_all(path)
             .map_err(|e| anyhow::anyhow!("creating documents folder {path}: {e}"))?;
-        return Ok(Arc::new(LocalFileSystem::new_with_prefix(path)?));
+        // Emptied folders go with their last file: a folder named after an application would
+        // otherwise outlive its purge (and 100,000 purged applications leave 100,000 folders).
+        return Ok(Arc::new(LocalFileSystem::new_with_prefix(path)?.with_automatic_cleanup(true)));
     }
     if url.starts_with("s3://") {
         let parsed = url::Url::parse(url)?;

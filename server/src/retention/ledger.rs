@@ -3,8 +3,10 @@
 //! Restoring an older backup brings purged applications back (their rows, their wrapped keys,
 //! their documents). The ledger is how the next purge run finds and erases them again, so it
 //! must not be restored with them: it lives in its own store (`SHORTLIST_ERASURE_LEDGER_URL`),
-//! one empty object per id, written before any row is deleted. An id says nothing about the
-//! person; the ledger holds nothing else but the id of the last purge run that finished.
+//! one object per purge batch listing its ids (one per line, under `erased-lists/`), written
+//! before any of the batch's rows is deleted. Ledgers written before batching hold one empty
+//! object per id under `erased/`; both are read. An id says nothing about the person; the
+//! ledger holds nothing else but the id of the last purge run that finished.
 //!
 //! Reading every id is the costly part, so a run does it only when the database may have been
 //! restored: each finished run writes its id to `last-run` here and to `purge_runs` there; when
@@ -16,7 +18,10 @@ use object_store::{ObjectStore, ObjectStoreExt as _, PutPayload, path::Path as O
 use std::sync::Arc;
 use uuid::Uuid;
 
+/// One empty object per id (ledgers written before the purge worked in batches).
 const PREFIX: &str = "erased";
+/// One object per batch, its ids one per line.
+const LISTS: &str = "erased-lists";
 const LAST_RUN: &str = "last-run";
 
 /// The erasure ledger.
@@ -38,13 +43,22 @@ impl Ledger {
         Self { store }
     }
 
-    /// Records that the application is being erased. Idempotent.
+    /// Records that the applications `ids` are being erased, in one object whatever their
+    /// number. Repeating it for the same ids only adds a duplicate list.
     ///
     /// # Errors
     /// Storage failure.
-    pub async fn record(&self, id: Uuid) -> Result<(), object_store::Error> {
-        let path = ObjectPath::from(format!("{PREFIX}/{id}"));
-        self.store.put(&path, PutPayload::new()).await.map(|_| ())
+    pub async fn record(&self, ids: &[Uuid]) -> Result<(), object_store::Error> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut text = String::with_capacity(ids.len() * 37);
+        for id in ids {
+            text.push_str(&id.to_string());
+            text.push('\n');
+        }
+        let path = ObjectPath::from(format!("{LISTS}/{}", Uuid::new_v4()));
+        self.store.put(&path, PutPayload::from(text.into_bytes())).await.map(|_| ())
     }
 
     /// Records the purge run that just finished.
@@ -72,20 +86,27 @@ impl Ledger {
         }
     }
 
-    /// Every id recorded (objects whose names are not ids are ignored).
+    /// Every id recorded, in id order, each once (names and lines that are not ids are
+    /// ignored).
     ///
     /// # Errors
     /// Storage failure.
     pub async fn ids(&self) -> Result<Vec<Uuid>, object_store::Error> {
-        let prefix = ObjectPath::from(PREFIX);
-        let mut listing = self.store.list(Some(&prefix));
         let mut ids = Vec::new();
-        while let Some(meta) = listing.next().await {
-            let meta = meta?;
-            if let Some(id) = meta.location.filename().and_then(|n| Uuid::parse_str(n).ok()) {
+        let mut singles = self.store.list(Some(&ObjectPath::from(PREFIX)));
+        while let Some(meta) = singles.next().await {
+            if let Some(id) = meta?.location.filename().and_then(|n| Uuid::parse_str(n).ok()) {
                 ids.push(id);
             }
         }
+        let mut lists = self.store.list(Some(&ObjectPath::from(LISTS)));
+        while let Some(meta) = lists.next().await {
+            let bytes = self.store.get(&meta?.location).await?.bytes().await?;
+            let text = String::from_utf8_lossy(&bytes);
+            ids.extend(text.lines().filter_map(|line| Uuid::parse_str(line.trim()).ok()));
+        }
+        ids.sort_unstable();
+        ids.dedup();
         Ok(ids)
     }
 }

@@ -64,6 +64,79 @@ async fn interrupted_purges_finish_on_postgres() {
     interrupted_at_every_step(Kind::Postgres).await;
 }
 
+/// One batch holding several people: an address with another application still kept keeps
+/// its portal links and register entry; an address with nothing left loses both (matched
+/// whatever its case); a hold placed after the dates were stored is honoured inside the batch.
+async fn one_batch_settles_each_person_apart(kind: Kind) {
+    let app = TestApp::spawn(kind).await;
+    let ids = super::purge_kill::seed_due(&app.db, &app.documents, 4).await;
+    let mut conn = app.db.acquire().await.unwrap();
+    let emails = ["shared@example.com", "shared@example.com", "single@example.com"];
+    for (id, email) in ids.iter().zip(emails) {
+        on_conn!(conn.conn(), c => sqlx::query("UPDATE applications SET email = $2 WHERE id = $1")
+            .bind(*id).bind(email).execute(&mut *c).await.map(|r| r.rows_affected()))
+        .unwrap();
+    }
+    // The second shared application is held: its stored date still says due.
+    on_conn!(conn.conn(), c => sqlx::query(
+        "INSERT INTO legal_holds (id, application_id, reason, placed_at) VALUES ($1, $2, 'Claim', $3)")
+        .bind(Uuid::new_v4()).bind(ids[1]).bind(at("2026-11-01T00:00:00Z"))
+        .execute(&mut *c).await.map(|r| r.rows_affected())).unwrap();
+    for (n, email) in ["shared@example.com", "single@example.com"].iter().enumerate() {
+        on_conn!(conn.conn(), c => sqlx::query(
+            "INSERT INTO portal_links (token_digest, email, created_at, expires_at) VALUES ($1, $2, $3, $3)")
+            .bind(vec![u8::try_from(n).unwrap(); 32]).bind(*email).bind(at("2026-11-01T00:00:00Z"))
+            .execute(&mut *c).await.map(|r| r.rows_affected())).unwrap();
+    }
+    for (n, email) in ["shared@example.com", "Single@Example.COM"].iter().enumerate() {
+        on_conn!(conn.conn(), c => sqlx::query(
+            "INSERT INTO rights_requests (id, reference, kind, received_on, verified, email, details, \
+             due_on, logged_at) VALUES ($1, $2, 'access', '2026-11-01', 'portal', $3, 'Details', \
+             '2026-12-01', $4)")
+            .bind(Uuid::new_v4()).bind(format!("RR-TEST-000{n}")).bind(*email)
+            .bind(at("2026-11-01T00:00:00Z")).execute(&mut *c).await.map(|r| r.rows_affected())).unwrap();
+    }
+    drop(conn);
+    let counts = purge_as_of(&app, "2026-11-24T00:00:00Z").await;
+    assert_eq!(counts.applications, 3, "{counts:?}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM applications").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM anonymised_facts").await, 3);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM portal_links WHERE email = 'shared@example.com'").await,
+        1,
+        "another application of theirs is kept"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM portal_links WHERE email = 'single@example.com'").await,
+        0
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM rights_requests WHERE email IS NULL AND details IS NULL")
+            .await,
+        1,
+        "only the register entry of the person with nothing left is reduced"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM rights_requests WHERE email = 'shared@example.com'")
+            .await,
+        1
+    );
+    for (n, id) in ids.iter().enumerate() {
+        let expected = usize::from(n == 1);
+        assert_eq!(objects_under(&app, &id.to_string()).await, expected, "application {n}");
+    }
+}
+
+#[tokio::test]
+async fn one_batch_settles_each_person_apart_on_sqlite() {
+    one_batch_settles_each_person_apart(Kind::Sqlite).await;
+}
+
+#[tokio::test]
+async fn one_batch_settles_each_person_apart_on_postgres() {
+    one_batch_settles_each_person_apart(Kind::Postgres).await;
+}
+
 #[tokio::test]
 async fn two_purgers_at_once_on_postgres_purge_each_application_once() {
     let app = TestApp::spawn(Kind::Postgres).await;

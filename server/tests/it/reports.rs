@@ -26,9 +26,11 @@ fn totals(v: &Value) -> Value {
     serde_json::json!({
         "total": r["total"],
         "steps": r["steps"].as_array().unwrap().iter()
-            .map(|s| (s["reached"].clone(), s["stopped_here"].clone())).collect::<Vec<_>>(),
+            .map(|s| (s["reached"].clone(), s["stopped_here"].clone(), s["median_days"].clone()))
+            .collect::<Vec<_>>(),
         "reasons": r["reasons"],
         "sources": r["sources"],
+        "median_days_to_hire": r["median_days_to_hire"],
     })
 }
 
@@ -42,14 +44,15 @@ async fn audit_details(app: &TestApp, action: &str) -> Vec<String> {
 
 async fn funnel_totals_survive_the_purge(kind: Kind) {
     let app = TestApp::spawn(kind).await;
-    let t = Team::new(&app).await;
+    let mut t = Team::new(&app).await;
     let mut ids = Vec::new();
     for i in 0..7 {
         ids.push(t.apply(&format!("Funnel Person {i}"), &format!("funnel{i}@example.com")).await);
     }
-    // Two move on to the sift; three are rejected and take back their reserve-list consent,
-    // so six months after the decision they are purged.
-    for id in &ids[..2] {
+    // Five move on to the sift; four days later three of them are rejected and take back their
+    // reserve-list consent, so six months after the decision they are purged. Their four days
+    // in the sift are the only times the report has: its medians rest on them.
+    for id in ids[..2].iter().chain(&ids[4..]) {
         let v = version(&app, &t.hm, id).await;
         let to = post(
             &app,
@@ -60,20 +63,18 @@ async fn funnel_totals_survive_the_purge(kind: Kind) {
         .await;
         assert!(to.ends_with("?done=moved"), "{to}");
     }
+    t.later("2026-11-27T09:30:00Z").await;
     for id in &ids[4..] {
         reject(&t, id).await;
-        withdraw_consent(&app, id, "2026-11-24T10:00:00Z").await;
+        withdraw_consent(&app, id, "2026-11-27T10:00:00Z").await;
     }
     let before = funnel_json(&app, &t.hr).await;
     assert_eq!(before["report"]["total"], 7);
     assert_eq!(before["report"]["purged"], 0);
-    let reached: Vec<u64> = before["report"]["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["reached"].as_u64().unwrap())
-        .collect();
-    assert_eq!(reached, [7, 2, 0, 0, 0]);
+    let steps = before["report"]["steps"].as_array().unwrap();
+    let reached: Vec<u64> = steps.iter().map(|s| s["reached"].as_u64().unwrap()).collect();
+    assert_eq!(reached, [7, 5, 0, 0, 0]);
+    assert_eq!(steps[1]["median_days"], 4, "{steps:?}");
     assert_eq!(before["report"]["reasons"][0][1], 3);
 
     let counts = purge_as_of(&app, "2027-07-01T00:00:00Z").await;
@@ -93,7 +94,7 @@ async fn funnel_totals_survive_the_purge(kind: Kind) {
         page(&app, &auditor, "/staff/reports/funnel.csv?from=2026-01&to=2026-12").await;
     assert_eq!(status, 200);
     assert!(csv.contains("\"Applied\",7,"), "{csv}");
-    assert!(csv.contains("\"Sifted\",2,29,"), "{csv}");
+    assert!(csv.contains("\"Sifted\",5,71,"), "{csv}");
     // The hiring manager may not.
     let (status, _) = page(&app, &t.hm, "/staff/reports/funnel.csv").await;
     assert_eq!(status, 403);

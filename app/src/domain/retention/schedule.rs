@@ -125,7 +125,7 @@ pub fn schedule(periods: &Periods, reserve_list_months: u32) -> Vec<ScheduleRow>
         ),
         row(
             "Anonymised facts and purge log",
-            "Vacancy, source, stage reached, outcome, months; counts of what each purge deleted",
+            "Vacancy, source, stage reached, outcome, months, whole days spent in each step; counts of what each purge deleted",
             "Recruitment reports and proof of erasure",
             "Not personal data",
             "Kept".to_owned(),
