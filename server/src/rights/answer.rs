@@ -33,6 +33,16 @@ pub enum Erased {
     Held,
 }
 
+impl Erased {
+    /// The audit action recording it.
+    const fn action(&self) -> &'static str {
+        match self {
+            Self::Done => "rights.erase",
+            Self::Held => "rights.erase_refused",
+        }
+    }
+}
+
 /// An erasure asked for in the portal: the register entry's reference and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortalErasure {
@@ -149,22 +159,33 @@ impl StoreRights {
             return Ok(Err(Refusal::Closed));
         }
         let email = entry.email.unwrap_or_default();
-        let erased = match self.purger.erase_person(&email).await? {
-            Erasure::NothingHeld => return Ok(Err(Refusal::NothingHeld)),
-            Erasure::Refused { reasons } => {
-                self.close_erasure(id, &Erased::Held, &held_note(&reasons), cx.now).await?;
-                Erased::Held
-            }
+        let erasure = self.purger.erase_person(&email).await?;
+        let Some(erased) = self.settle_erasure(id, erasure, cx.now).await? else {
+            return Ok(Err(Refusal::NothingHeld));
+        };
+        let mut conn = self.db.acquire().await?;
+        db::audit::append(conn.conn(), &audit(cx, erased.action(), id)).await?;
+        Ok(Ok(erased))
+    }
+
+    /// Closes erasure request `id` as the erasure came out — completed, or refused with the
+    /// holds' reasons — and says which. `None` when nothing was held under the address, which
+    /// the caller answers (HR is told so; a portal request is closed as done).
+    async fn settle_erasure(
+        &self,
+        id: Uuid,
+        erasure: Erasure,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Erased>, DbError> {
+        let (erased, note) = match erasure {
+            Erasure::NothingHeld => return Ok(None),
+            Erasure::Refused { reasons } => (Erased::Held, held_note(&reasons)),
             Erasure::Erased { applications, .. } => {
-                let note = format!("Erased: {applications} application(s) purged at once.");
-                self.close_erasure(id, &Erased::Done, &note, cx.now).await?;
-                Erased::Done
+                (Erased::Done, format!("Erased: {applications} application(s) purged at once."))
             }
         };
-        let action = if erased == Erased::Done { "rights.erase" } else { "rights.erase_refused" };
-        let mut conn = self.db.acquire().await?;
-        db::audit::append(conn.conn(), &audit(cx, action, id)).await?;
-        Ok(Ok(erased))
+        self.close_erasure(id, &erased, &note, now).await?;
+        Ok(Some(erased))
     }
 
     async fn close_erasure(
@@ -342,26 +363,18 @@ impl StoreRights {
             tx.commit().await?;
             (id, reference)
         };
-        let erased = match self.purger.erase_person(email).await? {
-            Erasure::Refused { reasons } => {
-                self.close_erasure(id, &Erased::Held, &held_note(&reasons), now).await?;
-                Erased::Held
-            }
-            Erasure::Erased { applications, .. } => {
-                let note = format!("Erased: {applications} application(s) purged at once.");
-                self.close_erasure(id, &Erased::Done, &note, now).await?;
-                Erased::Done
-            }
-            Erasure::NothingHeld => {
+        let erasure = self.purger.erase_person(email).await?;
+        let erased = match self.settle_erasure(id, erasure, now).await? {
+            Some(erased) => erased,
+            None => {
                 self.close_erasure(id, &Erased::Done, "Nothing was held for the address.", now)
                     .await?;
                 Erased::Done
             }
         };
-        let action = if erased == Erased::Done { "rights.erase" } else { "rights.erase_refused" };
         let entry = db::audit::AuditEntry {
             object_type: Some("rights_request"),
-            ..db::audit::AuditEntry::unattended(now, action, id)
+            ..db::audit::AuditEntry::unattended(now, erased.action(), id)
         };
         let mut conn = self.db.acquire().await?;
         db::audit::append(conn.conn(), &entry).await?;
