@@ -76,10 +76,7 @@ pub async fn destroy_many(
     if applications.is_empty() {
         return Ok(());
     }
-    let rows = (2..applications.len() + 2)
-        .map(|i| format!("(${i}, NULL, $1, $1)"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let rows = super::placeholders_as(2, applications.len(), |i| format!("(${i}, NULL, $1, $1)"));
     let sql = format!(
         "INSERT INTO application_keys (application_id, wrapped_key, created_at, destroyed_at) \
          VALUES {rows} ON CONFLICT (application_id) DO UPDATE SET wrapped_key = NULL, \

@@ -104,7 +104,15 @@ pub use on_conn;
 /// (both backends read `$n`). Only numbers are formatted in, never values.
 #[must_use]
 pub fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    placeholders_as(from, n, |i| format!("${i}"))
+}
+
+/// `n` comma-separated pieces, each `piece(i)` for `i` counting from `from`: a list whose items
+/// wrap their placeholder, such as `lower($3)` or a row `($3, NULL, $1)`. `piece` must format
+/// only numbers, never values.
+#[must_use]
+pub fn placeholders_as(from: usize, n: usize, piece: impl Fn(usize) -> String) -> String {
+    (from..from + n).map(piece).collect::<Vec<_>>().join(", ")
 }
 
 impl Conn<'_> {

@@ -385,10 +385,9 @@ async fn write_facts(mut conn: Conn<'_>, sent: &[&Leaving]) -> Result<(), DbErro
     for (id, stage, at) in history {
         moves.entry(id).or_default().push((Step::of_code(Some(&stage)), at));
     }
-    let values = (0..sent.len())
-        .map(|k| format!("({})", super::placeholders(k * COLUMNS + 1, COLUMNS)))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let values = super::placeholders_as(0, sent.len(), |k| {
+        format!("({})", super::placeholders(k * COLUMNS + 1, COLUMNS))
+    });
     let facts = format!(
         "INSERT INTO anonymised_facts (vacancy_id, source, stage_reached, outcome, \
          rejection_reason, applied_month, decided_month, days_to_hire, step_days) VALUES {values}"
@@ -427,7 +426,7 @@ async fn erase_personal(mut conn: Conn<'_>, leaving: &[Leaving]) -> Result<u64, 
     // Asked once for the whole batch: which addresses still have a sent application. EXISTS
     // stops at the first one found — a DISTINCT over every application of a prolific address
     // (the benchmark's million share one) read them all, once per batch.
-    let values = (1..=emails.len()).map(|i| format!("(${i})")).collect::<Vec<_>>().join(", ");
+    let values = super::placeholders_as(1, emails.len(), |i| format!("(${i})"));
     let others = format!(
         "WITH leaving (email) AS (VALUES {values}) SELECT l.email FROM leaving l \
          WHERE EXISTS (SELECT 1 FROM applications a WHERE a.email = l.email AND a.status <> 'draft')"
@@ -457,7 +456,7 @@ async fn erase_personal(mut conn: Conn<'_>, leaving: &[Leaving]) -> Result<u64, 
     // reference, kind, dates and outcome. What named or described the person goes; an
     // extension keeps that it was given, not the words of its reason. (An update, so not
     // counted among the rows deleted.)
-    let lowered = (1..=emails.len()).map(|i| format!("lower(${i})")).collect::<Vec<_>>().join(", ");
+    let lowered = super::placeholders_as(1, emails.len(), |i| format!("lower(${i})"));
     let register = format!(
         "UPDATE rights_requests SET email = NULL, details = NULL, \
          verification_note = NULL, outcome_note = NULL, extension_reason = \
