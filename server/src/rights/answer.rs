@@ -78,6 +78,18 @@ impl StoreRights {
         Ok(Ok(entry))
     }
 
+    /// Like [`Self::entry_of`], but refused as closed once the entry has an outcome: what every
+    /// action that answers a request needs.
+    async fn open_entry_of(
+        &self,
+        id: Uuid,
+        kind: RequestKind,
+    ) -> Result<Result<db::rights::Entry, Refusal>, DbError> {
+        Ok(self.entry_of(id, kind).await?.and_then(|entry| {
+            if entry.outcome.is_some() { Err(Refusal::Closed) } else { Ok(entry) }
+        }))
+    }
+
     /// HR's review copy of the bundle for access request `id` (audited).
     ///
     /// # Errors
@@ -102,13 +114,10 @@ impl StoreRights {
     /// # Errors
     /// Database failure.
     pub async fn release(&self, cx: &Context, id: Uuid) -> Answer<()> {
-        let entry = match self.entry_of(id, RequestKind::Access).await? {
+        let entry = match self.open_entry_of(id, RequestKind::Access).await? {
             Ok(entry) => entry,
             Err(r) => return Ok(Err(r)),
         };
-        if entry.outcome.is_some() {
-            return Ok(Err(Refusal::Closed));
-        }
         let email = entry.email.unwrap_or_default();
         let mut tx = self.db.begin().await?;
         if db::export::applications_of(tx.conn(), &email).await?.is_empty() {
@@ -151,13 +160,10 @@ impl StoreRights {
         cx: &Context,
         id: Uuid,
     ) -> Result<Result<Erased, Refusal>, PurgeError> {
-        let entry = match self.entry_of(id, RequestKind::Erasure).await? {
+        let entry = match self.open_entry_of(id, RequestKind::Erasure).await? {
             Ok(entry) => entry,
             Err(r) => return Ok(Err(r)),
         };
-        if entry.outcome.is_some() {
-            return Ok(Err(Refusal::Closed));
-        }
         let email = entry.email.unwrap_or_default();
         let erasure = self.purger.erase_person(&email).await?;
         let Some(erased) = self.settle_erasure(id, erasure, cx.now).await? else {
@@ -207,13 +213,10 @@ impl StoreRights {
     /// # Errors
     /// Database failure.
     pub async fn rectify(&self, cx: &Context, id: Uuid, pairs: &[(String, String)]) -> Answer<()> {
-        let entry = match self.entry_of(id, RequestKind::Rectification).await? {
+        let entry = match self.open_entry_of(id, RequestKind::Rectification).await? {
             Ok(entry) => entry,
             Err(r) => return Ok(Err(r)),
         };
-        if entry.outcome.is_some() {
-            return Ok(Err(Refusal::Closed));
-        }
         let mut tx = self.db.begin().await?;
         let held: Vec<Uuid> = db::rights::held(tx.conn(), entry.email.as_deref().unwrap_or(""))
             .await?
@@ -263,13 +266,10 @@ impl StoreRights {
     /// # Errors
     /// Database failure.
     pub async fn withdraw_consents(&self, cx: &Context, id: Uuid) -> Answer<()> {
-        let entry = match self.entry_of(id, RequestKind::ConsentWithdrawal).await? {
+        let entry = match self.open_entry_of(id, RequestKind::ConsentWithdrawal).await? {
             Ok(entry) => entry,
             Err(r) => return Ok(Err(r)),
         };
-        if entry.outcome.is_some() {
-            return Ok(Err(Refusal::Closed));
-        }
         let mut tx = self.db.begin().await?;
         let held = db::rights::held(tx.conn(), entry.email.as_deref().unwrap_or("")).await?;
         if held.is_empty() {
