@@ -1,10 +1,10 @@
 //! The [`app::ports::Reports`] port: the recruitment funnel and the diversity funnel.
 //!
 //! The funnel reads held applications and the anonymised facts purged ones left behind, so a
-//! period's totals are the same before and after its purge. The diversity funnel hands the
-//! scope (application, furthest step, job family) to [`crate::monitoring::diversity`], the one
-//! reader of monitoring answers, and gets back protected tables only. Every run is written to
-//! the audit log with its filter in words.
+//! period's totals are the same before and after its purge. The diversity funnel asks
+//! [`crate::monitoring::tallied`], the one reader of monitoring data, to add up the year's
+//! sealed tallies by job family, and gets back the number of applications per family and
+//! protected tables only. Every run is written to the audit log with its filter in words.
 //!
 //! This module must never read a monitoring table itself, and never return an application id,
 //! a name or an address.
@@ -198,19 +198,11 @@ impl app::ports::Reports for StoreReports {
         how: &'static str,
         now: DateTime<Utc>,
     ) -> Result<DiversityPage, AppError> {
-        let from = NaiveDate::from_ymd_opt(filter.year, 1, 1)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| d.and_utc())
-            .ok_or_else(|| AppError::field("year", "Enter a year, for example 2026"))?;
-        let before = from
-            .checked_add_months(chrono::Months::new(12))
-            .ok_or_else(|| AppError::field("year", "Enter a year, for example 2026"))?;
+        if NaiveDate::from_ymd_opt(filter.year, 1, 1).is_none() {
+            return Err(AppError::field("year", "Enter a year, for example 2026"));
+        }
         let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
         let families = families(conn.conn()).await.map_err(AppError::internal)?;
-        // Parts: each job family in use, then vacancies without one.
-        let part_of = |family: Option<&str>| {
-            family.and_then(|f| families.iter().position(|x| x == f)).unwrap_or(families.len())
-        };
         let chosen =
             match &filter.family {
                 Some(f) => Some(families.iter().position(|x| x == f).ok_or_else(|| {
@@ -218,30 +210,27 @@ impl app::ports::Reports for StoreReports {
                 })?),
                 None => None,
             };
-        const SCOPE: &str = "SELECT a.id, a.stage, v.job_family, \
-            (SELECT MAX(CASE h.to_stage WHEN 'applied' THEN 0 WHEN 'sift' THEN 1 WHEN 'interview' THEN 2 \
-               WHEN 'assessment' THEN 2 WHEN 'offer' THEN 3 WHEN 'pre_employment_checks' THEN 3 \
-               WHEN 'hired' THEN 4 END) FROM stage_history h WHERE h.application_id = a.id) AS furthest \
-            FROM live_applications a JOIN vacancies v ON v.id = a.vacancy_id \
-            WHERE a.status <> 'draft' AND a.submitted_at >= $1 AND a.submitted_at < $2";
-        let rows: Vec<(Uuid, Option<String>, Option<String>, Option<i32>)> =
-            on_conn!(conn.conn(), c => sqlx::query_as(SCOPE)
-            .bind(from).bind(before).fetch_all(&mut *c).await)
-            .map_err(AppError::internal)?;
-        let scope: Vec<(ApplicationId, Step, usize)> = rows
+        // Parts: each job family in use, then vacancies without one (or no longer held).
+        let vacancies: Vec<(Uuid, Option<String>)> = on_conn!(conn.conn(), c => sqlx::query_as(
+            "SELECT id, job_family FROM vacancies").fetch_all(&mut *c).await)
+        .map_err(AppError::internal)?;
+        let part_of: HashMap<Uuid, usize> = vacancies
             .into_iter()
-            .map(|(id, stage, family, furthest)| {
-                let from_history = furthest
-                    .and_then(|i| usize::try_from(i).ok())
-                    .and_then(|i| Step::ALL.get(i).copied())
-                    .unwrap_or(Step::Applied);
-                let step = from_history.max(Step::of_code(stage.as_deref()));
-                (ApplicationId::from_uuid(id), step, part_of(family.as_deref()))
+            .filter_map(|(id, family)| {
+                Some((id, families.iter().position(|x| Some(x) == family.as_ref())?))
             })
             .collect();
-        let base = scope.iter().filter(|(_, _, p)| chosen.is_none_or(|c| *p == c)).count();
+        let tallied = crate::monitoring::tallied(
+            conn.conn(),
+            &self.pseudonyms,
+            filter.year,
+            |v| part_of.get(&v).copied().unwrap_or(families.len()),
+            families.len() + 1,
+        )
+        .await
+        .map_err(AppError::internal)?;
         let threshold = self.policy.threshold();
-        if base < threshold as usize {
+        if tallied.applications(chosen) < u64::from(threshold) {
             let (field, fix) = if chosen.is_some() {
                 ("family", "choose the whole organisation or another year")
             } else {
@@ -253,15 +242,7 @@ impl app::ports::Reports for StoreReports {
             );
             return Err(AppError::field(field, &message));
         }
-        let tables = crate::monitoring::diversity(
-            conn.conn(),
-            &self.pseudonyms,
-            &scope,
-            families.len() + 1,
-            &self.policy,
-        )
-        .await
-        .map_err(AppError::internal)?;
+        let tables = tallied.protect(&self.policy);
         let mut questions = Vec::with_capacity(tables.len());
         for t in tables {
             let figures = match (chosen, &t.parts) {
@@ -322,4 +303,44 @@ async fn families(conn: db::Conn<'_>) -> Result<Vec<String>, sqlx::Error> {
         "SELECT DISTINCT job_family FROM vacancies WHERE job_family IS NOT NULL ORDER BY job_family")
         .fetch_all(&mut *c).await)?;
     Ok(rows.into_iter().map(|f| f.0).collect())
+}
+
+/// Builds the diversity funnel's tallies from the monitoring answers already held, the first
+/// time a database runs with them (see [`crate::monitoring::tallies::build`]); returns whether
+/// it built them. Reads every sent application held with the furthest step it reached — those
+/// a purge has started on too, since finishing it takes them out of the tallies — in one
+/// transaction that holds the tallies' write lock.
+///
+/// # Errors
+/// Database failure.
+pub async fn build_tallies(
+    db: &Database,
+    pseudonyms: &Pseudonymiser,
+    now: DateTime<Utc>,
+) -> Result<bool, db::DbError> {
+    let mut tx = db.begin().await?;
+    if crate::monitoring::tallies::built(tx.conn()).await? {
+        return Ok(false);
+    }
+    const SCOPE: &str = "SELECT a.id, a.vacancy_id, a.submitted_at, a.stage, \
+        (SELECT MAX(CASE h.to_stage WHEN 'applied' THEN 0 WHEN 'sift' THEN 1 WHEN 'interview' THEN 2 \
+           WHEN 'assessment' THEN 2 WHEN 'offer' THEN 3 WHEN 'pre_employment_checks' THEN 3 \
+           WHEN 'hired' THEN 4 END) FROM stage_history h WHERE h.application_id = a.id) AS furthest \
+        FROM applications a WHERE a.status <> 'draft' AND a.submitted_at IS NOT NULL";
+    type Row = (Uuid, Uuid, DateTime<Utc>, Option<String>, Option<i32>);
+    let rows: Vec<Row> = on_conn!(tx.conn(), c => sqlx::query_as(SCOPE).fetch_all(&mut *c).await)?;
+    let scope: Vec<(ApplicationId, Uuid, DateTime<Utc>, Step)> = rows
+        .into_iter()
+        .map(|(id, vacancy, sent, stage, furthest)| {
+            let from_history = furthest
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| Step::ALL.get(i).copied())
+                .unwrap_or(Step::Applied);
+            let step = from_history.max(Step::of_code(stage.as_deref()));
+            (ApplicationId::from_uuid(id), vacancy, sent, step)
+        })
+        .collect();
+    let built = crate::monitoring::tallies::build(tx.conn(), pseudonyms, &scope, now).await?;
+    tx.commit().await?;
+    Ok(built)
 }

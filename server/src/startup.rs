@@ -63,6 +63,11 @@ impl Application {
         let documents = Documents::new(store, config.master_key.expose(), db.clone());
         let pseudonyms =
             Arc::new(crate::monitoring::Pseudonymiser::new(config.applying.eo_key.expose()));
+        // Once per database: the diversity funnel's tallies from the answers held before they
+        // existed. Before serving, so no report adds up a partial tally.
+        if crate::reports::build_tallies(&db, &pseudonyms, clock.now()).await? {
+            tracing::info!("built the diversity funnel's tallies from the monitoring answers held");
+        }
         let purger = purger(&config, &db, &documents, &pseudonyms, clock.clone())?;
         let second_factors = SecondFactors::new(
             db.clone(),
@@ -129,6 +134,7 @@ impl Application {
             outbox.clone(),
             config.organisation_name.clone(),
             reserve.clone(),
+            pseudonyms.clone(),
         );
         let rights = crate::rights::StoreRights::new(
             db.clone(),

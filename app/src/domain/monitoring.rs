@@ -8,7 +8,7 @@
 //!
 //! This module only describes and validates answers. It must never be used to show a person's
 //! answers to anyone but that person: the answers are stored apart (see
-//! `server/src/monitoring.rs`) and staff only ever see aggregates after disclosure control.
+//! `server/src/monitoring/`) and staff only ever see aggregates after disclosure control.
 
 use crate::error::FieldError;
 use serde::{Deserialize, Serialize};

@@ -604,6 +604,10 @@ impl Applying for StoreApplying {
             // The vacancy closed in the instant between the check and the write.
             return Err(closed());
         }
+        // The answers as the check-answers page showed them, counted in the same transaction.
+        monitoring::count_sent(tx.conn(), &self.pseudonyms, &view.monitoring, row.vacancy_id, now)
+            .await
+            .map_err(AppError::internal)?;
         let email = row.email.clone().unwrap_or_default();
         let name = row.preferred_name.clone().or(row.full_name.clone()).unwrap_or_default();
         let portal_link =

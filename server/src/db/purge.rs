@@ -11,6 +11,7 @@
 
 use super::{Conn, DbError, on_conn};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// An application due for purging, as the dry run lists it (no personal data).
@@ -200,6 +201,8 @@ struct Leaving {
     created_at: DateTime<Utc>,
     submitted_at: Option<DateTime<Utc>>,
     decided_at: Option<DateTime<Utc>>,
+    /// The stage it is at now.
+    stage: Option<String>,
     stage_reached: Option<String>,
 }
 
@@ -285,12 +288,15 @@ where
 pub async fn erase_rows(
     mut conn: Conn<'_>,
     ids: &[Uuid],
-    pseudonyms: &[Vec<u8>],
+    pseudonymiser: &crate::monitoring::Pseudonymiser,
 ) -> Result<Erased, DbError> {
+    use app::domain::{ApplicationId, reports::Step};
     let mut erased = Erased::default();
     if ids.is_empty() {
         return Ok(erased);
     }
+    let pseudonyms: Vec<Vec<u8>> =
+        ids.iter().map(|id| pseudonymiser.pseudonym(ApplicationId::from_uuid(*id))).collect();
     let list = super::placeholders(1, ids.len());
     if let Conn::Postgres(c) = &mut conn {
         // Two purgers finishing the same application one after the other must not both write
@@ -306,7 +312,7 @@ pub async fn erase_rows(
     }
     let leaving_sql = format!(
         "SELECT a.id, a.vacancy_id, a.status, a.email, a.source, a.outcome, \
-         a.rejection_reason, a.created_at, a.submitted_at, a.decided_at, \
+         a.rejection_reason, a.created_at, a.submitted_at, a.decided_at, a.stage, \
          (SELECT s.stage FROM vacancy_stages s WHERE s.vacancy_id = a.vacancy_id AND (s.stage = a.stage \
             OR s.stage IN (SELECT h.to_stage FROM stage_history h WHERE h.application_id = a.id)) \
           ORDER BY s.position DESC LIMIT 1) AS stage_reached \
@@ -319,6 +325,28 @@ pub async fn erase_rows(
         }
         q.fetch_all(&mut *c).await
     })?;
+    let sent: Vec<&Leaving> = leaving.iter().filter(|l| l.status != "draft").collect();
+    let moves =
+        if sent.is_empty() { HashMap::new() } else { history(conn.reborrow(), &sent).await? };
+    // Their answers leave the diversity funnel's tallies with them, while the answers are still
+    // there to say which counts were theirs (after the lock above, so two purgers never take
+    // the same application away twice). Drafts were never counted.
+    let counted: Vec<_> = sent
+        .iter()
+        .filter_map(|l| {
+            let sent_at = l.submitted_at?;
+            let furthest = moves
+                .get(&l.id)
+                .into_iter()
+                .flatten()
+                .map(|(step, _)| *step)
+                .chain([Step::of_code(l.stage.as_deref())])
+                .max()
+                .unwrap_or(Step::Applied);
+            Some((ApplicationId::from_uuid(l.id), l.vacancy_id, sent_at, furthest))
+        })
+        .collect();
+    crate::monitoring::tallies::count_purged(conn.reborrow(), pseudonymiser, &counted).await?;
     // Equal-opportunities answers first, for every id asked about: they are keyed by pseudonym
     // only, so they are the one thing that would survive unnoticed if an application row went
     // before them (a finished batch repeated finds them gone, which is fine).
@@ -330,15 +358,14 @@ pub async fn erase_rows(
         "DELETE FROM {eo_table} WHERE pseudonym IN ({})",
         super::placeholders(1, pseudonyms.len())
     );
-    erased.rows += execute_with(conn.reborrow(), &eo, pseudonyms).await?;
+    erased.rows += execute_with(conn.reborrow(), &eo, &pseudonyms).await?;
     if leaving.is_empty() {
         return Ok(erased);
     }
-    let sent: Vec<&Leaving> = leaving.iter().filter(|l| l.status != "draft").collect();
     erased.applications = u64::try_from(sent.len()).unwrap_or(u64::MAX);
     erased.drafts = u64::try_from(leaving.len() - sent.len()).unwrap_or(u64::MAX);
     if !sent.is_empty() {
-        write_facts(conn.reborrow(), &sent).await?;
+        write_facts(conn.reborrow(), &sent, &moves).await?;
     }
     let found: Vec<Uuid> = leaving.iter().map(|l| l.id).collect();
     let list = super::placeholders(1, found.len());
@@ -365,26 +392,9 @@ pub async fn erase_rows(
 /// funnel report counts once they are gone — vacancy, source, stage reached, outcome, reason,
 /// months, and the durations its medians need (whole days, never a date), worked out exactly
 /// as the report works them out for held applications, so a period's figures do not move.
-async fn write_facts(mut conn: Conn<'_>, sent: &[&Leaving]) -> Result<(), DbError> {
-    use app::domain::reports::{self, Step};
+async fn write_facts(conn: Conn<'_>, sent: &[&Leaving], moves: &Moves) -> Result<(), DbError> {
+    use app::domain::reports;
     const COLUMNS: usize = 9;
-    let history_sql = format!(
-        "SELECT application_id, to_stage, at FROM stage_history WHERE application_id IN ({}) \
-         ORDER BY application_id, at, id",
-        super::placeholders(1, sent.len())
-    );
-    let history: Vec<(Uuid, String, DateTime<Utc>)> = on_conn!(conn.reborrow(), c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(history_sql.as_str()));
-        for l in sent {
-            q = q.bind(l.id);
-        }
-        q.fetch_all(&mut *c).await
-    })?;
-    let mut moves: std::collections::HashMap<Uuid, Vec<(Step, DateTime<Utc>)>> =
-        std::collections::HashMap::new();
-    for (id, stage, at) in history {
-        moves.entry(id).or_default().push((Step::of_code(Some(&stage)), at));
-    }
     let values = super::placeholders_as(0, sent.len(), |k| {
         format!("({})", super::placeholders(k * COLUMNS + 1, COLUMNS))
     });
@@ -409,6 +419,31 @@ async fn write_facts(mut conn: Conn<'_>, sent: &[&Leaving]) -> Result<(), DbErro
         q.execute(&mut *c).await.map(|r| r.rows_affected())
     })?;
     Ok(())
+}
+
+/// Each application's moves, oldest first: the step it moved to and when.
+type Moves = HashMap<Uuid, Vec<(app::domain::reports::Step, DateTime<Utc>)>>;
+
+/// The stage history of the sent applications leaving, as steps.
+async fn history(conn: Conn<'_>, sent: &[&Leaving]) -> Result<Moves, DbError> {
+    use app::domain::reports::Step;
+    let sql = format!(
+        "SELECT application_id, to_stage, at FROM stage_history WHERE application_id IN ({}) \
+         ORDER BY application_id, at, id",
+        super::placeholders(1, sent.len())
+    );
+    let rows: Vec<(Uuid, String, DateTime<Utc>)> = on_conn!(conn, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for l in sent {
+            q = q.bind(l.id);
+        }
+        q.fetch_all(&mut *c).await
+    })?;
+    let mut moves = Moves::new();
+    for (id, stage, at) in rows {
+        moves.entry(id).or_default().push((Step::of_code(Some(&stage)), at));
+    }
+    Ok(moves)
 }
 
 /// Portal sign-in links and the mail that carried them are addressed to the person, not an

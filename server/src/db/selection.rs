@@ -164,6 +164,26 @@ pub async fn record_stage(
     Ok(())
 }
 
+/// The furthest step a sent application has reached (its stage now, or any stage in its
+/// history, whichever is further) and when it was sent; `None` for an unknown id or a draft.
+///
+/// # Errors
+/// Database failure.
+#[tracing::instrument(skip_all)]
+pub async fn progress(
+    conn: Conn<'_>,
+    id: Uuid,
+) -> Result<Option<(app::domain::reports::Step, DateTime<Utc>)>, DbError> {
+    use app::domain::reports::Step;
+    const SQL: &str = "SELECT h.to_stage, NULL AS sent FROM stage_history h WHERE h.application_id = $1 \
+                       UNION ALL SELECT a.stage, a.submitted_at FROM applications a WHERE a.id = $1";
+    let rows: Vec<(Option<String>, Option<DateTime<Utc>>)> =
+        on_conn!(conn, c => sqlx::query_as(SQL).bind(id).fetch_all(&mut *c).await)?;
+    let sent = rows.iter().find_map(|r| r.1);
+    let furthest = rows.iter().map(|r| Step::of_code(r.0.as_deref())).max();
+    Ok(sent.zip(furthest).map(|(sent, step)| (step, sent)))
+}
+
 /// One history entry, with the staff member's name.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 #[expect(missing_docs, reason = "the columns are documented in the migrations")]

@@ -36,7 +36,7 @@ use crate::{
     documents::{DocumentError, Documents},
     monitoring::Pseudonymiser,
 };
-use app::{domain::ApplicationId, ports::Clock};
+use app::ports::Clock;
 use chrono::{DateTime, Utc};
 use futures::{StreamExt as _, TryStreamExt as _};
 use ledger::Ledger;
@@ -419,10 +419,8 @@ impl Purger {
             .try_for_each(|_| std::future::ready(Ok(())))
             .await?;
         self.stop_at(Step::DocumentsDeleted, ids)?;
-        let pseudonyms: Vec<Vec<u8>> =
-            ids.iter().map(|id| self.pseudonyms.pseudonym(ApplicationId::from_uuid(*id))).collect();
         let mut tx = self.db.begin().await?;
-        let erased = db::purge::erase_rows(tx.conn(), ids, &pseudonyms).await?;
+        let erased = db::purge::erase_rows(tx.conn(), ids, &self.pseudonyms).await?;
         if erased.found() > 0 {
             let counts = Counts {
                 applications: i64::try_from(erased.applications).unwrap_or(i64::MAX),

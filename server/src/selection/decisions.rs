@@ -14,6 +14,7 @@ use crate::mail::NewMessage;
 use crate::staff_admin::Context;
 use app::domain::{
     ApplicationId, StaffId, VacancyId,
+    reports::Step,
     selection::{
         Blocked, DEFAULT_REJECTION_TEMPLATE, InterviewInput, RejectInput, identity_hidden,
         may_move, rejection_letter,
@@ -49,8 +50,22 @@ impl StoreSelection {
         let reveal = identity_hidden(c.name_blind, from, c.revealed)
             && !identity_hidden(c.name_blind, to, false);
         let decision = Decision::Move { to: to.code(), reveal, hire: to == Stage::Hired };
+        let progress = db::selection::progress(tx.conn(), c.id).await?;
         if let Err(r) = Self::apply(&mut tx, cx, &c, version, decision).await? {
             return Ok(Err(r));
+        }
+        if let Some((before, sent)) = progress {
+            // Same transaction: the diversity funnel's count of how far people got moves
+            // with the candidate, or not at all.
+            crate::monitoring::count_progress(
+                tx.conn(),
+                &self.pseudonyms,
+                id,
+                c.vacancy_id,
+                sent,
+                (before, before.max(Step::of(to))),
+            )
+            .await?;
         }
         db::selection::record_stage(
             tx.conn(),

@@ -69,6 +69,9 @@ pub struct StoreSelection {
     outbox: Outbox,
     organisation: String,
     reserve: crate::reserve::StoreReserve,
+    /// Only to keep the diversity funnel's tallies as candidates move: selection never reads
+    /// a monitoring answer itself.
+    pseudonyms: std::sync::Arc<crate::monitoring::Pseudonymiser>,
 }
 
 fn entry(cx: &Context, action: &'static str, c: &Candidate) -> AuditEntry {
@@ -109,15 +112,17 @@ fn name_of(c: &Candidate) -> String {
 
 impl StoreSelection {
     /// Selection over `db`, mailing applicants through `outbox` in the organisation's name;
-    /// `reserve` writes the letter of a candidate found appointable.
+    /// `reserve` writes the letter of a candidate found appointable; a move that takes a
+    /// candidate further moves their monitoring answers in the tallies kept with `pseudonyms`.
     #[must_use]
     pub const fn new(
         db: Database,
         outbox: Outbox,
         organisation: String,
         reserve: crate::reserve::StoreReserve,
+        pseudonyms: std::sync::Arc<crate::monitoring::Pseudonymiser>,
     ) -> Self {
-        Self { db, outbox, organisation, reserve }
+        Self { db, outbox, organisation, reserve, pseudonyms }
     }
 
     /// The vacancy a sent application belongs to (for authorising), `None` if unknown.

@@ -167,6 +167,11 @@ impl<'a> Applicant<'a> {
     /// Fills in every page with valid answers, then sends; returns the reference.
     pub(super) async fn complete(&self, name: &str, email: &str) -> String {
         self.fill(name, email).await;
+        self.send().await
+    }
+
+    /// Declares and sends a filled-in application; returns the reference.
+    pub(super) async fn send(&self) -> String {
         let sent = self.call("apply-submit", &[("declaration", "yes")]).await;
         assert_eq!(
             sent.location.as_deref(),

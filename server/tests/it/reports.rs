@@ -2,13 +2,16 @@
 //! applications are purged; the diversity funnel never shows, in its page, its server
 //! function's answer or its CSV, a count below the threshold, and nothing in it leads to an
 //! application; a scope smaller than the threshold is refused; every run is audit-logged with
-//! its filter. Both backends.
+//! its filter. The diversity funnel's tallies follow candidates as they move, are sealed in
+//! the database, build once from the answers held, and lose a person's answers when the purge
+//! takes them. Both backends.
 
+use super::applicant::Applicant;
 use super::applying::EO_MARKER;
 use super::helpers::{Kind, TestApp};
 use super::retention::{purge_as_of, reject, withdraw_consent};
-use super::selection::{Person, Team, call, page, post, version};
-use app::domain::monitoring::Monitoring;
+use super::selection::{Person, Team, call, move_to, page};
+use app::domain::{monitoring::Monitoring, reports::Step};
 use serde_json::Value;
 use server::db::on_conn;
 
@@ -53,15 +56,7 @@ async fn funnel_totals_survive_the_purge(kind: Kind) {
     // reserve-list consent, so six months after the decision they are purged. Their four days
     // in the sift are the only times the report has: its medians rest on them.
     for id in ids[..2].iter().chain(&ids[4..]) {
-        let v = version(&app, &t.hm, id).await;
-        let to = post(
-            &app,
-            &t.hm,
-            &format!("/staff/candidates/{id}/move"),
-            &[("version", &v), ("stage", "sift")],
-        )
-        .await;
-        assert!(to.ends_with("?done=moved"), "{to}");
+        move_to(&t, id, "sift").await;
     }
     t.later("2026-11-27T09:30:00Z").await;
     for id in &ids[4..] {
@@ -134,31 +129,25 @@ async fn diversity_never_shows_a_small_count(kind: Kind) {
     let mut people = Vec::new();
     for i in 0..14 {
         let (name, email) = (format!("Diverse Person {i}"), format!("diverse{i}@example.com"));
-        people.push((t.apply(&name, &email).await, name, email));
-    }
-    // Eleven say female, three male (a count below the threshold, in a row whose total would
-    // give it away if nothing else were hidden).
-    {
+        // Eleven say female, three male (a count below the threshold, in a row whose total
+        // would give it away if nothing else were hidden): answers stored as the monitoring
+        // page stores them, before the application is sent.
+        let a = Applicant::start(&app, t.vacancy).await;
+        a.fill(&name, &email).await;
+        let answers = Monitoring {
+            sex: Some(if i < 3 { "male" } else { "female" }.to_owned()),
+            ethnic_group: Some("white".to_owned()),
+            ..Monitoring::default()
+        };
         let mut conn = app.db.acquire().await.unwrap();
-        for (i, (id, _, _)) in people.iter().enumerate() {
-            let answers = Monitoring {
-                sex: Some(if i < 3 { "male" } else { "female" }.to_owned()),
-                ethnic_group: Some("white".to_owned()),
-                ..Monitoring::default()
-            };
-            let p = app.pseudonyms.pseudonym(id.parse().unwrap());
-            server::monitoring::store(conn.conn(), &p, &answers).await.unwrap();
-        }
+        let p = app.pseudonyms.pseudonym(a.id.parse().unwrap());
+        server::monitoring::store(conn.conn(), &p, &answers).await.unwrap();
+        drop(conn);
+        a.send().await;
+        people.push((a.id.clone(), name, email));
     }
     for (id, _, _) in &people[..4] {
-        let v = version(&app, &t.hm, id).await;
-        post(
-            &app,
-            &t.hm,
-            &format!("/staff/candidates/{id}/move"),
-            &[("version", &v), ("stage", "sift")],
-        )
-        .await;
+        move_to(&t, id, "sift").await;
     }
     let (status, body) = call(&app, &t.hr, "staff-report-diversity", "year=2026&family=").await;
     assert_eq!(status, 200, "{body}");
@@ -250,4 +239,132 @@ async fn diversity_never_shows_a_small_count_on_sqlite() {
 #[tokio::test]
 async fn diversity_never_shows_a_small_count_on_postgres() {
     diversity_never_shows_a_small_count(Kind::Postgres).await;
+}
+
+/// The figures of one row of a published diversity table (JSON), furthest step by step, and
+/// the row's total.
+fn row_figures(report: &Value, question: &str, category: &str) -> Vec<Value> {
+    let table = report["report"]["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["question"] == question)
+        .unwrap();
+    let row = table["categories"].as_array().unwrap().iter().position(|c| c == category).unwrap();
+    let cols = Step::ALL.len() + 1;
+    table["figures"]["figures"].as_array().unwrap()[row * cols..(row + 1) * cols].to_vec()
+}
+
+async fn diversity_json(app: &TestApp, who: &Person) -> Value {
+    let (status, body) = call(app, who, "staff-report-diversity", "year=2026&family=").await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+async fn tallies_follow_moves_stay_sealed_and_leave_with_the_purge(kind: Kind) {
+    let app = TestApp::spawn(kind).await;
+    let mut t = Team::new(&app).await;
+    // Twenty applicants give the same answers (white, sex "prefer not to say", 35 to 44); ten
+    // move to the sift, so every published count is ten or none.
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        ids.push(t.apply(&format!("Tally Person {i}"), &format!("tally{i}@example.com")).await);
+    }
+    for id in &ids[..10] {
+        move_to(&t, id, "sift").await;
+    }
+    // A move back and forth within the sift's reach takes nobody further.
+    move_to(&t, &ids[0], "applied").await;
+    move_to(&t, &ids[0], "sift").await;
+    // Ten got no further than Applied, ten reached the sift (zeros are shown as "fewer than
+    // 10" like any small count, and the row's total is then withheld).
+    let ten = serde_json::json!({"Shown": 10});
+    let few = serde_json::json!({"FewerThan": 10});
+    let withheld = serde_json::json!("Withheld");
+    let expected = vec![ten.clone(), ten.clone(), few.clone(), few.clone(), few.clone(), withheld];
+    let before = diversity_json(&app, &t.hr).await;
+    assert_eq!(row_figures(&before, "Ethnic group", "White"), expected, "{before}");
+    assert_eq!(row_figures(&before, "Sex", "Prefer not to say"), expected);
+    assert_eq!(row_figures(&before, "Religion or belief", "Not answered"), expected);
+
+    // Sealed: no answer, pseudonym or application id can be read from the tallies' rows.
+    let (tallies, built) = match kind {
+        Kind::Sqlite => ("eo_tallies", "eo_tallies_built"),
+        Kind::Postgres => ("eo.tallies", "eo.tallies_built"),
+    };
+    let mut conn = app.db.acquire().await.unwrap();
+    let sql = format!("SELECT year, vacancy_id, sealed FROM {tallies}");
+    let rows: Vec<(i32, uuid::Uuid, Option<Vec<u8>>)> = on_conn!(conn.conn(), c =>
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *c).await)
+    .unwrap();
+    assert_eq!(rows.len(), 1, "one row: this vacancy, this year");
+    assert_eq!((rows[0].0, rows[0].1), (2026, t.vacancy));
+    let sealed = rows[0].2.clone().unwrap();
+    for needle in ["white", "prefer_not", "35_44", "sex", "ethnic_group"] {
+        assert!(!sealed.windows(needle.len()).any(|w| w == needle.as_bytes()), "{needle} readable");
+    }
+    for id in &ids {
+        let uuid: uuid::Uuid = id.parse().unwrap();
+        let p = app.pseudonyms.pseudonym(app::domain::ApplicationId::from_uuid(uuid));
+        assert!(!sealed.windows(16).any(|w| w == uuid.as_bytes() || w == &p[..16]));
+    }
+
+    // Built again from the answers held (as the first start after the tallies' migration
+    // does): the same figures, and a second build adds nothing.
+    for table in [tallies, built] {
+        let sql = format!("DELETE FROM {table}");
+        on_conn!(conn.conn(), c => sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *c).await.map(|_| ())).unwrap();
+    }
+    drop(conn);
+    let now = "2026-11-24T12:00:00Z".parse().unwrap();
+    assert!(server::reports::build_tallies(&app.db, &app.pseudonyms, now).await.unwrap());
+    assert!(!server::reports::build_tallies(&app.db, &app.pseudonyms, now).await.unwrap());
+    let rebuilt = diversity_json(&app, &t.hr).await;
+    assert_eq!(rebuilt["report"]["tables"], before["report"]["tables"]);
+
+    // The ten still at Applied are rejected and purged six months on: their answers go, and
+    // so do their counts — the ten at the sift are all that is left of the year.
+    t.later("2026-11-27T09:30:00Z").await;
+    for id in &ids[10..] {
+        reject(&t, id).await;
+        withdraw_consent(&app, id, "2026-11-27T10:00:00Z").await;
+    }
+    let counts = purge_as_of(&app, "2027-07-01T00:00:00Z").await;
+    assert_eq!(counts.applications, 10);
+    let answers = match kind {
+        Kind::Sqlite => "SELECT COUNT(*) FROM eo_responses",
+        Kind::Postgres => "SELECT COUNT(*) FROM eo.responses",
+    };
+    assert_eq!(super::applicant::count(&app, answers).await, 10);
+    t.later("2027-07-01T09:00:00Z").await;
+    let after = diversity_json(&app, &t.hr).await;
+    for (question, category) in [("Ethnic group", "White"), ("Age", "35 to 44")] {
+        let row = row_figures(&after, question, category);
+        assert_eq!(row[..5], [few.clone(), ten.clone(), few.clone(), few.clone(), few.clone()]);
+    }
+    // Purging the rest leaves nothing counted at all: the year is refused as too small.
+    t.later("2027-07-02T09:30:00Z").await;
+    for id in &ids[..10] {
+        reject(&t, id).await;
+        withdraw_consent(&app, id, "2027-07-02T10:00:00Z").await;
+    }
+    assert_eq!(purge_as_of(&app, "2028-02-01T00:00:00Z").await.applications, 10);
+    let mut conn = app.db.acquire().await.unwrap();
+    let all =
+        server::monitoring::tallied(conn.conn(), &app.pseudonyms, 2026, |_| 0, 1).await.unwrap();
+    assert_eq!(all.applications(None), 0);
+    drop(conn);
+    t.later("2028-02-01T09:00:00Z").await;
+    let (status, body) = call(&app, &t.hr, "staff-report-diversity", "year=2026&family=").await;
+    assert_eq!(status, 422, "{body}");
+}
+
+#[tokio::test]
+async fn tallies_follow_moves_stay_sealed_and_leave_with_the_purge_on_sqlite() {
+    tallies_follow_moves_stay_sealed_and_leave_with_the_purge(Kind::Sqlite).await;
+}
+
+#[tokio::test]
+async fn tallies_follow_moves_stay_sealed_and_leave_with_the_purge_on_postgres() {
+    tallies_follow_moves_stay_sealed_and_leave_with_the_purge(Kind::Postgres).await;
 }
