@@ -264,14 +264,9 @@ async fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         for k in 0..sends {
             let mut tx = db.begin().await?;
-            server::monitoring::count_sent(
-                tx.conn(),
-                &pseudonyms,
-                &answers,
-                vacancies[k as usize % 10],
-                now,
-            )
-            .await?;
+            let id = app::domain::ApplicationId::from_uuid(Uuid::new_v4());
+            let at = (vacancies[k as usize % 10], now);
+            server::monitoring::count_sent(tx.conn(), &pseudonyms, id, &answers, at).await?;
             tx.commit().await?;
         }
         counted_ms.push(ms(started) / f64::from(sends));

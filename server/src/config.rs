@@ -163,6 +163,7 @@ struct Raw {
     reference_reminder_days: Option<u32>,
     report_threshold: Option<u32>,
     report_rounding: Option<bool>,
+    report_perturbation: Option<bool>,
 }
 
 /// Example values that ship in `.env.example`; production refuses them.
@@ -290,7 +291,10 @@ impl Config {
             raw.report_threshold.unwrap_or(app::domain::disclosure::Policy::DEFAULT_THRESHOLD),
             raw.report_rounding.unwrap_or(false),
         )
-        .context("SHORTLIST_REPORT_THRESHOLD must be at least 3")?;
+        .context("SHORTLIST_REPORT_THRESHOLD must be at least 3")?
+        // On unless turned off: without it, the same report run before and after one person
+        // moves tells which categories they were counted in.
+        .perturbing(raw.report_perturbation.unwrap_or(true));
         // The reminder must go while the link still works (it lasts `LINK_DAYS`).
         let reference_reminder_days = raw.reference_reminder_days.unwrap_or(7);
         if !(1..=21).contains(&reference_reminder_days) {
@@ -400,12 +404,17 @@ impl Raw {
                 );
             }
         }
-        if let Some(v) = get("SHORTLIST_REPORT_ROUNDING") {
-            self.report_rounding = Some(match v.trim() {
-                "true" | "1" | "yes" => true,
-                "false" | "0" | "no" => false,
-                _ => anyhow::bail!("SHORTLIST_REPORT_ROUNDING must be true or false"),
-            });
+        for (key, slot) in [
+            ("SHORTLIST_REPORT_ROUNDING", &mut self.report_rounding),
+            ("SHORTLIST_REPORT_PERTURBATION", &mut self.report_perturbation),
+        ] {
+            if let Some(v) = get(key) {
+                *slot = Some(match v.trim() {
+                    "true" | "1" | "yes" => true,
+                    "false" | "0" | "no" => false,
+                    _ => anyhow::bail!("{key} must be true or false"),
+                });
+            }
         }
         if let Some(v) = get("SHORTLIST_DATABASE_MAX_CONNECTIONS") {
             self.database_max_connections = Some(
@@ -529,6 +538,9 @@ mod tests {
         assert_eq!(c.listen, "127.0.0.1:3000".parse().unwrap());
         assert!(c.database_url.expose().starts_with("sqlite://"));
         assert!(c.documents_url.starts_with("file://"));
+        // Equal-opportunities figures: threshold 10, not rounded, perturbed.
+        assert_eq!(c.report_policy.threshold(), 10);
+        assert!(!c.report_policy.rounds() && c.report_policy.perturbs());
         // Generated secrets are kept, so a second start reads the same key.
         let again =
             Config::from_sources(None, &env(&[("SHORTLIST_DATA_DIR", data.to_str().unwrap())]))
@@ -661,6 +673,8 @@ mod tests {
             ("SHORTLIST_PUBLIC_URL", "ftp://x"),
             ("SHORTLIST_MASTER_KEY", "c2hvcnQ="),
             ("SHORTLIST_DATABASE_MAX_CONNECTIONS", "many"),
+            ("SHORTLIST_REPORT_ROUNDING", "sometimes"),
+            ("SHORTLIST_REPORT_PERTURBATION", "maybe"),
         ] {
             let mut pairs = base.to_vec();
             pairs.retain(|(key, _)| *key != k);

@@ -266,6 +266,7 @@ impl app::ports::Reports for StoreReports {
             described: filter.describe(),
             threshold,
             rounded: self.policy.rounds(),
+            perturbed: self.policy.perturbs(),
             tables: questions,
         };
         record(

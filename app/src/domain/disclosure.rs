@@ -20,7 +20,17 @@
 //!   second part (the whole stays the same), and the witness for the whole's entry moves it in
 //!   one part too. Nothing published for the whole, or for any part, or any difference between
 //!   them, pins down a suppressed entry.
-//! - **Rounding** (optional) to the nearest 5 is applied to shown figures after suppression.
+//! - **Differencing across time** (the same report run before and after a few people move or
+//!   are purged): with perturbation on (the server's default), every shown figure gets a small
+//!   deterministic change picked by its *cell key* — the sum, modulo 256, of the secret record
+//!   keys of the people counted in it (the cell key method the ONS used for Census 2021). The
+//!   same cell of the same people always shows the same figure, so a report run twice agrees
+//!   with itself; once one person joins or leaves a cell its key changes and so, unpredictably,
+//!   does its change, so the difference between two runs does not tell which cells the person
+//!   was counted in. A change is at most 2 either way, and never takes a shown figure below
+//!   the threshold.
+//! - **Rounding** (optional) to the nearest 5 is applied to shown figures after suppression
+//!   (and after perturbation).
 //!
 //! This module is pure and must never return a suppressed entry's value: [`Published`] carries
 //! figures, not counts.
@@ -33,6 +43,8 @@ use std::collections::VecDeque;
 pub struct Policy {
     threshold: u32,
     round_to_five: bool,
+    #[serde(default)]
+    perturb: bool,
 }
 
 impl Policy {
@@ -44,7 +56,23 @@ impl Policy {
     /// A policy; `None` when the threshold is below [`Self::MIN_THRESHOLD`].
     #[must_use]
     pub const fn new(threshold: u32, round_to_five: bool) -> Option<Self> {
-        if threshold < Self::MIN_THRESHOLD { None } else { Some(Self { threshold, round_to_five }) }
+        if threshold < Self::MIN_THRESHOLD {
+            None
+        } else {
+            Some(Self { threshold, round_to_five, perturb: false })
+        }
+    }
+
+    /// The same policy with cell-key perturbation on or off (see the module's documentation).
+    #[must_use]
+    pub const fn perturbing(self, perturb: bool) -> Self {
+        Self { perturb, ..self }
+    }
+
+    /// Whether shown counts get their cell key's small change.
+    #[must_use]
+    pub const fn perturbs(&self) -> bool {
+        self.perturb
     }
 
     /// Counts below this are shown as "fewer than" it.
@@ -59,30 +87,48 @@ impl Policy {
         self.round_to_five
     }
 
-    fn show(&self, n: u64) -> Figure {
+    /// The figure shown for a count at or above the threshold whose cell key is `key`.
+    fn show(&self, n: u64, key: u8) -> Figure {
+        let n = if self.perturb { perturbed(n, key, u64::from(self.threshold)) } else { n };
         if self.round_to_five { Figure::Shown((n + 2) / 5 * 5) } else { Figure::Shown(n) }
     }
 }
 
+/// `n` changed by the amount its cell key picks: 0 for 102 keys in 256 (40%), −1 or +1 for 59
+/// each (23%), −2 or +2 for 18 each (7%) — symmetric, so figures are not biased — and never
+/// below `threshold` (a shown figure must not look like a small count).
+fn perturbed(n: u64, key: u8, threshold: u64) -> u64 {
+    let change: i64 = match key {
+        0..=101 => 0,
+        102..=160 => -1,
+        161..=219 => 1,
+        220..=237 => -2,
+        238..=255 => 2,
+    };
+    n.saturating_add_signed(change).max(threshold)
+}
+
 impl Default for Policy {
     fn default() -> Self {
-        Self { threshold: Self::DEFAULT_THRESHOLD, round_to_five: false }
+        Self { threshold: Self::DEFAULT_THRESHOLD, round_to_five: false, perturb: false }
     }
 }
 
-/// A grid of counts (rows × columns) whose totals are computed, never given.
+/// A grid of counts (rows × columns) whose totals are computed, never given; each cell may
+/// carry its cell key (the sum of its people's record keys, modulo 256; 0 when unkeyed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Counts {
     rows: usize,
     cols: usize,
     cells: Vec<u64>,
+    keys: Vec<u8>,
 }
 
 impl Counts {
     /// An empty grid.
     #[must_use]
     pub fn new(rows: usize, cols: usize) -> Self {
-        Self { rows, cols, cells: vec![0; rows * cols] }
+        Self { rows, cols, cells: vec![0; rows * cols], keys: vec![0; rows * cols] }
     }
 
     /// A grid from its rows (all the same length).
@@ -93,12 +139,36 @@ impl Counts {
     pub fn from_rows(rows: &[Vec<u64>]) -> Self {
         let cols = rows.first().map_or(0, Vec::len);
         assert!(rows.iter().all(|r| r.len() == cols), "ragged table");
-        Self { rows: rows.len(), cols, cells: rows.concat() }
+        let cells = rows.concat();
+        let keys = vec![0; cells.len()];
+        Self { rows: rows.len(), cols, cells, keys }
     }
 
     /// Adds `n` to a cell.
     pub fn add(&mut self, row: usize, col: usize, n: u64) {
         self.cells[row * self.cols + col] += n;
+    }
+
+    /// Adds `n` people whose record keys sum to `key` (modulo 256) to a cell.
+    pub fn add_keyed(&mut self, row: usize, col: usize, n: u64, key: u8) {
+        let k = row * self.cols + col;
+        self.cells[k] += n;
+        self.keys[k] = self.keys[k].wrapping_add(key);
+    }
+
+    /// The cell key of an entry of the extended grid (totals: their cells' keys added up).
+    #[must_use]
+    pub fn key(&self, row: usize, col: usize) -> u8 {
+        let sum = |it: &mut dyn Iterator<Item = usize>| {
+            it.fold(0u8, |acc, k| acc.wrapping_add(self.keys[k]))
+        };
+        let (r, c) = (self.rows, self.cols);
+        match (row == r, col == c) {
+            (false, false) => self.keys[row * c + col],
+            (false, true) => sum(&mut (row * c..(row + 1) * c)),
+            (true, false) => sum(&mut (0..r).map(|i| i * c + col)),
+            (true, true) => sum(&mut (0..r * c)),
+        }
     }
 
     /// Number of rows (without the totals row).
@@ -129,6 +199,11 @@ impl Counts {
     #[must_use]
     pub fn total(&self) -> u64 {
         self.cells.iter().sum()
+    }
+
+    fn extended_keys(&self) -> Vec<u8> {
+        let (r, c) = (self.rows, self.cols);
+        (0..=r).flat_map(|i| (0..=c).map(move |j| (i, j))).map(|(i, j)| self.key(i, j)).collect()
     }
 
     fn extended(&self) -> Vec<u64> {
@@ -341,10 +416,11 @@ pub fn protect(whole: &Counts, parts: &[Counts], policy: &Policy) -> Protected {
         figures: layer
             .values
             .iter()
+            .zip(&layer.keys)
             .zip(pattern)
-            .map(|(v, hidden)| {
+            .map(|((v, key), hidden)| {
                 if !hidden {
-                    policy.show(*v)
+                    policy.show(*v, *key)
                 } else if *v < t {
                     Figure::FewerThan(policy.threshold)
                 } else {
@@ -360,15 +436,17 @@ pub fn protect(whole: &Counts, parts: &[Counts], policy: &Policy) -> Protected {
     }
 }
 
-/// One table's extended entries and the threshold that sets its readers' bounds.
+/// One table's extended entries, their cell keys, and the threshold that sets its readers'
+/// bounds.
 struct Layer {
     values: Vec<u64>,
+    keys: Vec<u8>,
     threshold: u64,
 }
 
 impl Layer {
     fn new(counts: &Counts, threshold: u64) -> Self {
-        Self { values: counts.extended(), threshold }
+        Self { values: counts.extended(), keys: counts.extended_keys(), threshold }
     }
 
     /// Whether a suppressed entry may move by `dx` (±1) within what its label tells a reader:

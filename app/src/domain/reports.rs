@@ -453,6 +453,9 @@ pub struct DiversityReport {
     pub threshold: u32,
     /// Whether shown counts are rounded to the nearest 5.
     pub rounded: bool,
+    /// Whether shown counts carry their cell key's small change.
+    #[serde(default)]
+    pub perturbed: bool,
     /// One table per question.
     pub tables: Vec<QuestionTable>,
 }
@@ -471,6 +474,15 @@ impl DiversityReport {
              monitoring answers are deleted with the application.",
             t = self.threshold
         );
+        if self.perturbed {
+            note.push_str(
+                " Each shown figure may differ from the true count by up to 2 (never below \
+                 the threshold), by an amount fixed by the people counted in it: the same \
+                 figure stays the same each time the report is run, but comparing reports from \
+                 before and after someone moves on cannot tell which categories they are in. \
+                 Totals are changed the same way, so they may not add up exactly.",
+            );
+        }
         if self.rounded {
             note.push_str(" Shown figures are rounded to the nearest 5.");
         }

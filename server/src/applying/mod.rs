@@ -605,9 +605,15 @@ impl Applying for StoreApplying {
             return Err(closed());
         }
         // The answers as the check-answers page showed them, counted in the same transaction.
-        monitoring::count_sent(tx.conn(), &self.pseudonyms, &view.monitoring, row.vacancy_id, now)
-            .await
-            .map_err(AppError::internal)?;
+        monitoring::count_sent(
+            tx.conn(),
+            &self.pseudonyms,
+            id,
+            &view.monitoring,
+            (row.vacancy_id, now),
+        )
+        .await
+        .map_err(AppError::internal)?;
         let email = row.email.clone().unwrap_or_default();
         let name = row.preferred_name.clone().or(row.full_name.clone()).unwrap_or_default();
         let portal_link =

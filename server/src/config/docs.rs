@@ -179,6 +179,24 @@ pub(super) const DOCS: &[SettingDoc] = &[
         meaning: "What is added to the claim period after early conciliation ends, in months.",
     },
     SettingDoc {
+        env: "SHORTLIST_REPORT_THRESHOLD",
+        toml: "report_threshold",
+        default: "10",
+        meaning: "Equal-opportunities figures below this are shown as \"fewer than N\" in reports (never below 3).",
+    },
+    SettingDoc {
+        env: "SHORTLIST_REPORT_ROUNDING",
+        toml: "report_rounding",
+        default: "false",
+        meaning: "Round shown equal-opportunities figures to the nearest 5.",
+    },
+    SettingDoc {
+        env: "SHORTLIST_REPORT_PERTURBATION",
+        toml: "report_perturbation",
+        default: "true",
+        meaning: "Give each shown equal-opportunities figure a small change (at most 2 either way, never below the threshold) picked by the people counted in it, so comparing a report before and after one person moves does not reveal their answers (the ONS cell key method).",
+    },
+    SettingDoc {
         env: "SHORTLIST_CONFIG",
         toml: "-",
         default: "none",

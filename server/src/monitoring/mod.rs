@@ -50,6 +50,16 @@ impl Pseudonymiser {
         input.extend_from_slice(application.as_uuid().as_bytes());
         hmac::sign(&self.key, &input).as_ref().to_vec()
     }
+
+    /// An application's record key for disclosure control's perturbation: one byte, uniform,
+    /// fixed for the application, and — being keyed and never stored — unknown to anyone who
+    /// reads the database or the reports.
+    #[must_use]
+    pub fn record_key(&self, application: ApplicationId) -> u8 {
+        let mut input = b"shortlist-eo-record-key-v1:".to_vec();
+        input.extend_from_slice(application.as_uuid().as_bytes());
+        hmac::sign(&self.key, &input).as_ref()[0]
+    }
 }
 
 const COLUMNS: &str = "ethnic_group, ethnicity, ethnicity_other, sex, gender_same, \

@@ -32,6 +32,9 @@ use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 const STEPS: usize = Step::ALL.len();
+
+/// A tally row's key: the year sent and the vacancy.
+type RowKey = (i32, Uuid);
 const NONCE: usize = 24;
 
 /// The key the tallies are sealed with.
@@ -86,10 +89,11 @@ fn broken(why: &str) -> DbError {
 }
 
 /// One vacancy's counts for one year: question column → answer code (`""`: not answered) →
-/// applications per furthest step.
+/// per furthest step, the number of applications and their cell key (their record keys added
+/// up, modulo 256: what disclosure control's perturbation picks a figure's change by).
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Tally {
-    counts: BTreeMap<String, BTreeMap<String, [u64; STEPS]>>,
+    counts: BTreeMap<String, BTreeMap<String, [(u64, u8); STEPS]>>,
 }
 
 /// The answers the funnel counts, by question column (the order of [`questions`]).
@@ -106,17 +110,24 @@ fn counted(m: &Monitoring) -> [(&'static str, Option<&str>); 7] {
 }
 
 impl Tally {
-    /// Counts one application's answers at `step` (`up`) or takes them away from it.
-    fn count(&mut self, m: &Monitoring, step: Step, up: bool) {
+    /// Counts one application's answers (its record key `key`) at `step` (`up`) or takes them
+    /// away from it.
+    fn count(&mut self, m: &Monitoring, key: u8, step: Step, up: bool) {
         for (question, answer) in counted(m) {
-            let cell = &mut self
+            let (n, sum) = &mut self
                 .counts
                 .entry(question.to_owned())
                 .or_default()
                 .entry(answer.unwrap_or_default().to_owned())
-                .or_insert([0; STEPS])[step.index()];
+                .or_insert([(0, 0); STEPS])[step.index()];
             // Never below zero: a tally is only ever taken from after being counted.
-            *cell = if up { cell.saturating_add(1) } else { cell.saturating_sub(1) };
+            if up {
+                *n = n.saturating_add(1);
+                *sum = sum.wrapping_add(key);
+            } else if *n > 0 {
+                *n -= 1;
+                *sum = sum.wrapping_sub(key);
+            }
         }
     }
 }
@@ -142,7 +153,7 @@ pub fn year_of(sent: DateTime<Utc>) -> i32 {
 async fn locked(
     mut conn: Conn<'_>,
     key: &TallyKey,
-    keys: &[(i32, Uuid)],
+    keys: &[RowKey],
 ) -> Result<Vec<Tally>, DbError> {
     let (t, _) = tables(&conn);
     let pairs =
@@ -173,7 +184,7 @@ async fn locked(
         }
         q.fetch_all(&mut *c).await
     })?;
-    let mut found: HashMap<(i32, Uuid), Tally> = HashMap::with_capacity(rows.len());
+    let mut found: HashMap<RowKey, Tally> = HashMap::with_capacity(rows.len());
     for (year, vacancy, sealed) in rows {
         let tally = match sealed {
             Some(s) => key.open(year, vacancy, &s)?,
@@ -185,11 +196,7 @@ async fn locked(
 }
 
 /// Seals and writes `tallies`, one statement whatever their number.
-async fn write(
-    conn: Conn<'_>,
-    key: &TallyKey,
-    tallies: &[((i32, Uuid), Tally)],
-) -> Result<(), DbError> {
+async fn write(conn: Conn<'_>, key: &TallyKey, tallies: &[(RowKey, Tally)]) -> Result<(), DbError> {
     let (t, _) = tables(&conn);
     let mut sealed = Vec::with_capacity(tallies.len());
     for ((year, vacancy), tally) in tallies {
@@ -216,7 +223,7 @@ async fn write(
 async fn change(
     mut conn: Conn<'_>,
     key: &TallyKey,
-    (year, vacancy): (i32, Uuid),
+    (year, vacancy): RowKey,
     how: impl FnOnce(&mut Tally),
 ) -> Result<(), DbError> {
     let mut tally =
@@ -234,12 +241,13 @@ async fn change(
 pub async fn count_sent(
     conn: Conn<'_>,
     pseudonyms: &Pseudonymiser,
+    application: ApplicationId,
     answers: &Monitoring,
-    vacancy: Uuid,
-    sent: DateTime<Utc>,
+    (vacancy, sent): (Uuid, DateTime<Utc>),
 ) -> Result<(), DbError> {
+    let key = pseudonyms.record_key(application);
     change(conn, &pseudonyms.tallies, (year_of(sent), vacancy), |tally| {
-        tally.count(answers, Step::Applied, true);
+        tally.count(answers, key, Step::Applied, true);
     })
     .await
 }
@@ -262,9 +270,10 @@ pub async fn count_progress(
         return Ok(());
     }
     let answers = super::own_answers(conn.reborrow(), &pseudonyms.pseudonym(application)).await?;
+    let key = pseudonyms.record_key(application);
     change(conn, &pseudonyms.tallies, (year_of(sent), vacancy), |tally| {
-        tally.count(&answers, before, false);
-        tally.count(&answers, now, true);
+        tally.count(&answers, key, before, false);
+        tally.count(&answers, key, now, true);
     })
     .await
 }
@@ -303,19 +312,20 @@ pub async fn count_purged(
         rows.into_iter().map(|r| (r.0.clone(), super::answers_of(r))).collect();
     // Every (year, vacancy) the batch touches, read and written once each, in two statements
     // (the batch's size does not change the number of statements).
-    let mut groups: BTreeMap<(i32, Uuid), Vec<(Monitoring, Step)>> = BTreeMap::new();
-    for ((_, vacancy, sent, step), key) in purged.iter().zip(&keys) {
+    let mut groups: BTreeMap<RowKey, Vec<(Monitoring, u8, Step)>> = BTreeMap::new();
+    for ((id, vacancy, sent, step), key) in purged.iter().zip(&keys) {
         let m = answers.remove(key).unwrap_or_default();
-        groups.entry((year_of(*sent), *vacancy)).or_default().push((m, *step));
+        let record = pseudonyms.record_key(*id);
+        groups.entry((year_of(*sent), *vacancy)).or_default().push((m, record, *step));
     }
-    let rows: Vec<(i32, Uuid)> = groups.keys().copied().collect();
+    let rows: Vec<RowKey> = groups.keys().copied().collect();
     let tallies = locked(conn.reborrow(), &pseudonyms.tallies, &rows).await?;
-    let changed: Vec<((i32, Uuid), Tally)> = rows
+    let changed: Vec<(RowKey, Tally)> = rows
         .into_iter()
         .zip(tallies)
         .map(|(row, mut tally)| {
-            for (m, step) in groups.get(&row).into_iter().flatten() {
-                tally.count(m, *step, false);
+            for (m, record, step) in groups.get(&row).into_iter().flatten() {
+                tally.count(m, *record, *step, false);
             }
             (row, tally)
         })
@@ -360,10 +370,11 @@ pub async fn build(
         return Ok(false);
     }
     let built = tables(&conn).1;
-    // pseudonym → (row, furthest step, answers seen)
-    let mut wanted: HashMap<[u8; 32], (usize, Step, bool)> = HashMap::with_capacity(scope.len());
-    let mut rows: Vec<(i32, Uuid)> = Vec::new();
-    let mut row_of_key: HashMap<(i32, Uuid), usize> = HashMap::new();
+    // pseudonym → (row, record key, furthest step, answers seen)
+    let mut wanted: HashMap<[u8; 32], (usize, u8, Step, bool)> =
+        HashMap::with_capacity(scope.len());
+    let mut rows: Vec<RowKey> = Vec::new();
+    let mut row_of_key: HashMap<RowKey, usize> = HashMap::new();
     for (id, vacancy, sent, step) in scope {
         let key = (year_of(*sent), *vacancy);
         let row = *row_of_key.entry(key).or_insert_with(|| {
@@ -372,7 +383,7 @@ pub async fn build(
         });
         let mut p = [0u8; 32];
         p.copy_from_slice(&pseudonyms.pseudonym(*id));
-        wanted.insert(p, (row, *step, false));
+        wanted.insert(p, (row, pseudonyms.record_key(*id), *step, false));
     }
     let mut tallies = vec![Tally::default(); rows.len()];
     let sql = format!("SELECT pseudonym, {} FROM {}", super::COLUMNS, super::table(&conn));
@@ -381,16 +392,16 @@ pub async fn build(
         while let Some(r) = stream.try_next().await? {
             let Ok(p) = <[u8; 32]>::try_from(r.0.as_slice()) else { continue };
             let Some(entry) = wanted.get_mut(&p) else { continue };
-            entry.2 = true;
-            tallies[entry.0].count(&super::answers_of(r), entry.1, true);
+            entry.3 = true;
+            tallies[entry.0].count(&super::answers_of(r), entry.1, entry.2, true);
         }
     });
-    for (row, step, seen) in wanted.values() {
+    for (row, record, step, seen) in wanted.values() {
         if !seen {
-            tallies[*row].count(&Monitoring::default(), *step, true);
+            tallies[*row].count(&Monitoring::default(), *record, *step, true);
         }
     }
-    let built_rows: Vec<((i32, Uuid), Tally)> = rows.into_iter().zip(tallies).collect();
+    let built_rows: Vec<(RowKey, Tally)> = rows.into_iter().zip(tallies).collect();
     for chunk in built_rows.chunks(500) {
         write(conn.reborrow(), &pseudonyms.tallies, chunk).await?;
     }
@@ -442,8 +453,8 @@ pub async fn tallied(
             let Some(answers) = tally.counts.get(q.column) else { continue };
             for (code, by_step) in answers {
                 let row = row_of(q, (!code.is_empty()).then_some(code.as_str()));
-                for (step, n) in by_step.iter().enumerate() {
-                    tables[part].add(row, step, *n);
+                for (step, (n, key)) in by_step.iter().enumerate() {
+                    tables[part].add_keyed(row, step, *n, *key);
                 }
             }
         }
@@ -479,7 +490,7 @@ fn protect_question(q: &Question, tables: &[Counts], policy: &Policy) -> super::
     for t in tables {
         for i in 0..t.rows() {
             for j in 0..t.cols() {
-                whole.add(i, j, t.entry(i, j));
+                whole.add_keyed(i, j, t.entry(i, j), t.key(i, j));
             }
         }
     }
@@ -532,7 +543,7 @@ mod tests {
     fn a_tally_opens_only_with_its_key_year_and_vacancy() {
         let (v, w) = (Uuid::new_v4(), Uuid::new_v4());
         let mut tally = Tally::default();
-        tally.count(&answers("female"), Step::Applied, true);
+        tally.count(&answers("female"), 9, Step::Applied, true);
         let sealed = key(1).seal(2026, v, &tally).unwrap();
         assert_eq!(key(1).open(2026, v, &sealed).unwrap(), tally);
         assert!(key(2).open(2026, v, &sealed).is_err(), "another monitoring key");
@@ -556,15 +567,21 @@ mod tests {
             age_band: Some("prefer_not".to_owned()),
             ..Monitoring::default()
         };
-        tally.count(&m, Step::Applied, true);
-        tally.count(&m, Step::Applied, false);
-        tally.count(&m, Step::Sifted, true);
-        assert_eq!(tally.counts["sex"]["male"], [0, 1, 0, 0, 0]);
-        assert_eq!(tally.counts["age_band"]["prefer_not"], [0, 1, 0, 0, 0]);
+        tally.count(&m, 200, Step::Applied, true);
+        tally.count(&m, 200, Step::Applied, false);
+        tally.count(&m, 200, Step::Sifted, true);
+        let one = [(0, 0), (1, 200), (0, 0), (0, 0), (0, 0)];
+        assert_eq!(tally.counts["sex"]["male"], one);
+        assert_eq!(tally.counts["age_band"]["prefer_not"], one);
         // Unanswered questions count under "".
-        assert_eq!(tally.counts["religion"][""], [0, 1, 0, 0, 0]);
+        assert_eq!(tally.counts["religion"][""], one);
         assert_eq!(tally.counts.len(), 7);
-        tally.count(&m, Step::Hired, false);
-        assert_eq!(tally.counts["sex"]["male"], [0, 1, 0, 0, 0]);
+        tally.count(&m, 200, Step::Hired, false);
+        assert_eq!(tally.counts["sex"]["male"], one);
+        // A second person's record key adds up modulo 256, and leaves with them.
+        tally.count(&m, 100, Step::Sifted, true);
+        assert_eq!(tally.counts["sex"]["male"][1], (2, 44));
+        tally.count(&m, 200, Step::Sifted, false);
+        assert_eq!(tally.counts["sex"]["male"][1], (1, 100));
     }
 }

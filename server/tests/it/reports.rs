@@ -155,18 +155,7 @@ async fn diversity_never_shows_a_small_count(kind: Kind) {
     let shown = shown_counts(&json);
     assert!(!shown.is_empty(), "something is published: {body}");
     assert!(shown.iter().all(|n| *n >= 10), "a count below 10 is shown: {shown:?}");
-    let sex = json["report"]["tables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["question"] == "Sex")
-        .unwrap();
-    let male_row = sex["categories"].as_array().unwrap().iter().position(|c| c == "Male").unwrap();
-    let cols = 6;
-    assert_eq!(
-        sex["figures"]["figures"][male_row * cols + 5],
-        serde_json::json!({"FewerThan": 10})
-    );
+    assert_eq!(row_figures(&json, "Sex", "Male")[5], serde_json::json!({"FewerThan": 10}));
     // Nothing leads to an application: no id, name, email or free-text answer anywhere.
     for (id, name, email) in &people {
         for needle in [id, name, email] {
@@ -241,15 +230,20 @@ async fn diversity_never_shows_a_small_count_on_postgres() {
     diversity_never_shows_a_small_count(Kind::Postgres).await;
 }
 
-/// The figures of one row of a published diversity table (JSON), furthest step by step, and
-/// the row's total.
-fn row_figures(report: &Value, question: &str, category: &str) -> Vec<Value> {
-    let table = report["report"]["tables"]
+/// One question's published table in a diversity report (JSON).
+fn question_table<'a>(report: &'a Value, question: &str) -> &'a Value {
+    report["report"]["tables"]
         .as_array()
         .unwrap()
         .iter()
         .find(|t| t["question"] == question)
-        .unwrap();
+        .unwrap()
+}
+
+/// The figures of one row of a published diversity table (JSON), furthest step by step, and
+/// the row's total.
+fn row_figures(report: &Value, question: &str, category: &str) -> Vec<Value> {
+    let table = question_table(report, question);
     let row = table["categories"].as_array().unwrap().iter().position(|c| c == category).unwrap();
     let cols = Step::ALL.len() + 1;
     table["figures"]["figures"].as_array().unwrap()[row * cols..(row + 1) * cols].to_vec()
@@ -262,7 +256,8 @@ async fn diversity_json(app: &TestApp, who: &Person) -> Value {
 }
 
 async fn tallies_follow_moves_stay_sealed_and_leave_with_the_purge(kind: Kind) {
-    let app = TestApp::spawn(kind).await;
+    // Exact figures: perturbation off (it has its own test below).
+    let app = TestApp::spawn_with(kind, &[("SHORTLIST_REPORT_PERTURBATION", "false")]).await;
     let mut t = Team::new(&app).await;
     // Twenty applicants give the same answers (white, sex "prefer not to say", 35 to 44); ten
     // move to the sift, so every published count is ten or none.
@@ -357,6 +352,79 @@ async fn tallies_follow_moves_stay_sealed_and_leave_with_the_purge(kind: Kind) {
     t.later("2028-02-01T09:00:00Z").await;
     let (status, body) = call(&app, &t.hr, "staff-report-diversity", "year=2026&family=").await;
     assert_eq!(status, 422, "{body}");
+}
+
+/// With perturbation on (the default), every shown figure is its count moved by at most 2 and
+/// never below the threshold, picked by the record keys of the people counted in it; the same
+/// on every run; suppression is as without it; the note says so.
+#[tokio::test]
+async fn perturbed_figures_stay_near_their_counts_and_the_same_on_every_run() {
+    use app::domain::disclosure::{Counts, Policy, protect_table};
+    // The lowest threshold, so that no change is hidden by the floor at the threshold.
+    let app = TestApp::spawn_with(Kind::Sqlite, &[("SHORTLIST_REPORT_THRESHOLD", "3")]).await;
+    let t = Team::new(&app).await;
+    // 20 say "White"; 10 of them move to the sift (the shape whose two cells are shown).
+    let mut keys = [0u8; 2];
+    for i in 0..20 {
+        let id = t.apply(&format!("Noisy Person {i}"), &format!("noisy{i}@example.com")).await;
+        if i < 10 {
+            move_to(&t, &id, "sift").await;
+        }
+        let record =
+            app.pseudonyms.record_key(app::domain::ApplicationId::from_uuid(id.parse().unwrap()));
+        keys[usize::from(i < 10)] = keys[usize::from(i < 10)].wrapping_add(record);
+    }
+    let first = diversity_json(&app, &t.hr).await;
+    let second = diversity_json(&app, &t.hr).await;
+    assert_eq!(first["report"]["tables"], second["report"]["tables"], "the same on every run");
+    assert_eq!(first["report"]["perturbed"], true);
+    let (_, html) = page(&app, &t.hr, "/staff/reports/diversity?year=2026").await;
+    assert!(html.contains("may differ from the true count by up to 2"), "the note says so");
+
+    let exact = Policy::new(3, false).unwrap();
+    let on = exact.perturbing(true);
+    // Each question's table is the one disclosure control makes of two keyed cells: the ten
+    // at Applied and the ten at the sift, each with its people's record keys added up.
+    for (question, category) in [
+        ("Ethnic group", "White"),
+        ("Sex", "Prefer not to say"),
+        ("Age", "35 to 44"),
+        ("Religion or belief", "Not answered"),
+    ] {
+        let table = question_table(&first, question);
+        let categories = table["categories"].as_array().unwrap();
+        let row = categories.iter().position(|c| c == category).unwrap();
+        let mut counts = Counts::new(categories.len(), Step::ALL.len());
+        counts.add_keyed(row, 0, 10, keys[0]);
+        counts.add_keyed(row, 1, 10, keys[1]);
+        let expected = protect_table(&counts, &on).whole;
+        assert_eq!(table["figures"], serde_json::to_value(&expected).unwrap(), "{question}");
+    }
+
+    // Against the exact figures: near, never below the threshold, the same suppression.
+    let tables = |policy| {
+        let app = &app;
+        async move {
+            let mut conn = app.db.acquire().await.unwrap();
+            server::monitoring::tallied(conn.conn(), &app.pseudonyms, 2026, |_| 0, 1)
+                .await
+                .unwrap()
+                .protect(&policy)
+        }
+    };
+    let (plain, noisy) = (tables(exact).await, tables(on).await);
+    for (p, n) in plain.iter().zip(&noisy) {
+        for i in 0..=p.whole.rows() {
+            for j in 0..=p.whole.cols() {
+                let (a, b) = (p.whole.figure(i, j), n.whole.figure(i, j));
+                match (a.shown(), b.shown()) {
+                    (Some(a), Some(b)) => assert!(b >= 3 && a.abs_diff(b) <= 2, "{a} as {b}"),
+                    (None, None) => assert_eq!(a, b, "the same suppression"),
+                    _ => panic!("shown in one and hidden in the other: {a:?} {b:?}"),
+                }
+            }
+        }
+    }
 }
 
 #[tokio::test]

@@ -263,7 +263,12 @@ fn narrowing_to_one_part_cannot_be_subtracted_from_the_whole() {
 fn table(rows: usize, cols: usize) -> impl Strategy<Value = Counts> {
     // Mostly small counts, so suppression has work to do; some large ones.
     let cell = prop_oneof![4 => 0u64..12, 2 => 10u64..40, 1 => 40u64..200];
-    proptest::collection::vec(cell, rows * cols).prop_map(move |cells| Counts { rows, cols, cells })
+    proptest::collection::vec(cell, rows * cols).prop_map(move |cells| Counts {
+        rows,
+        cols,
+        keys: vec![0; cells.len()],
+        cells,
+    })
 }
 
 fn shaped() -> impl Strategy<Value = Counts> {
@@ -312,4 +317,66 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn perturbation_is_small_symmetric_consistent_and_never_shows_a_small_count() {
+    let on = Policy::default().perturbing(true);
+    assert!(on.perturbs() && !Policy::default().perturbs());
+    let mut changes = [0usize; 5];
+    for key in 0..=255u8 {
+        for n in [10u64, 11, 12, 25, 1_000] {
+            let Figure::Shown(shown) = on.show(n, key) else { panic!("not shown") };
+            assert!(shown >= 10, "{n} with key {key} shown as {shown}");
+            assert!(shown.abs_diff(n) <= 2, "{n} with key {key} shown as {shown}");
+            assert_eq!(on.show(n, key), Figure::Shown(shown), "the same cell, the same figure");
+            if n == 1_000 {
+                changes[usize::try_from(shown + 2 - n).unwrap()] += 1;
+            }
+        }
+        // Off: the count itself, whatever the key.
+        assert_eq!(Policy::default().show(25, key), Figure::Shown(25));
+    }
+    // −2, −1, 0, +1, +2: as often down as up, and most often unchanged.
+    assert_eq!(changes, [18, 59, 102, 59, 18]);
+}
+
+#[test]
+fn a_cell_key_is_its_peoples_keys_added_up_and_picks_the_published_change() {
+    // Cells keyed by their people's record keys; a total's key is its cells' keys added up.
+    let mut t = Counts::new(2, 2);
+    t.add_keyed(0, 0, 30, 7u8.wrapping_mul(30));
+    t.add_keyed(0, 1, 12, 5);
+    t.add_keyed(1, 0, 15, 0);
+    t.add_keyed(1, 1, 40, 200);
+    t.add_keyed(1, 1, 1, 100);
+    assert_eq!(t.key(0, 0), 210);
+    assert_eq!(t.key(1, 1), 44, "(200 + 100) mod 256");
+    assert_eq!(t.key(0, 2), 215);
+    assert_eq!(t.key(2, 1), 49);
+    assert_eq!(t.key(2, 2), 3, "(210 + 5 + 0 + 44) mod 256");
+    let on = Policy::default().perturbing(true);
+    let out = protect_table(&t, &on);
+    // Every figure is its own entry's perturbation.
+    assert_eq!(out.whole.figure(0, 0), on.show(30, 210));
+    assert_eq!(out.whole.figure(1, 1), on.show(41, 44));
+    assert_eq!(out.whole.row_total(0), on.show(42, 215));
+    assert_eq!(out.whole.col_total(1), on.show(53, 49));
+    assert_eq!(out.whole.total(), on.show(98, 3));
+    let off = protect_table(&t, &Policy::default());
+    for i in 0..=2 {
+        for j in 0..=2 {
+            assert_eq!(
+                out.whole.figure(i, j).shown().is_none(),
+                off.whole.figure(i, j).shown().is_none(),
+                "the same pattern at ({i}, {j})"
+            );
+        }
+    }
+    // One more person in a cell changes its key, and with it (unpredictably) its figure.
+    let mut figures: Vec<u64> =
+        (0..=255u8).filter_map(|k| on.show(30, 210u8.wrapping_add(k)).shown()).collect();
+    figures.sort_unstable();
+    figures.dedup();
+    assert_eq!(figures, [28, 29, 30, 31, 32]);
 }
