@@ -68,6 +68,16 @@ impl Application {
         if crate::reports::build_tallies(&db, &pseudonyms, clock.now()).await? {
             tracing::info!("built the diversity funnel's tallies from the monitoring answers held");
         }
+        {
+            let mut conn = db.acquire().await?;
+            if !crate::monitoring::tallies::open_with(conn.conn(), &pseudonyms).await? {
+                anyhow::bail!(
+                    "SHORTLIST_EO_KEY is not the key this database's equal-opportunities data was \
+                     written with: set it back (without it no monitoring answer can be matched and \
+                     no diversity tally opened, so every application sent would fail)"
+                );
+            }
+        }
         let purger = purger(&config, &db, &documents, &pseudonyms, clock.clone())?;
         let second_factors = SecondFactors::new(
             db.clone(),

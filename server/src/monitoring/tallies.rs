@@ -278,6 +278,22 @@ pub async fn count_progress(
     .await
 }
 
+/// Whether the tallies open with this monitoring key (true when there are none yet). Checked
+/// at start, so a changed `SHORTLIST_EO_KEY` stops the server with the reason instead of
+/// failing every send and move that must update a tally.
+///
+/// # Errors
+/// Database failure.
+pub async fn open_with(conn: Conn<'_>, pseudonyms: &Pseudonymiser) -> Result<bool, DbError> {
+    let (t, _) = tables(&conn);
+    let sql = format!("SELECT year, vacancy_id, sealed FROM {t} WHERE sealed IS NOT NULL LIMIT 1");
+    let row: Option<(i32, Uuid, Vec<u8>)> = on_conn!(conn, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_optional(&mut *c).await)?;
+    Ok(row.is_none_or(|(year, vacancy, sealed)| {
+        pseudonyms.tallies.open(year, vacancy, &sealed).is_ok()
+    }))
+}
+
 /// Takes purged applications out of the tallies, in the purge's transaction and before their
 /// answers are deleted (`purged`: each sent application's id, vacancy, send time and furthest
 /// step). A year's diversity figures then no longer include them: the purge leaves no trace of

@@ -427,6 +427,22 @@ async fn perturbed_figures_stay_near_their_counts_and_the_same_on_every_run() {
     }
 }
 
+/// A changed monitoring key stops the server at start, with the reason, instead of failing
+/// every send once the tallies cannot be opened. (Each test configuration has its own master
+/// key, from which development derives the monitoring key.)
+#[tokio::test]
+async fn a_changed_monitoring_key_is_refused_at_start() {
+    let app = TestApp::spawn(Kind::Sqlite).await;
+    let t = Team::new(&app).await;
+    t.apply("Key Person", "key@example.com").await;
+    let data = tempfile::tempdir().unwrap();
+    let config = super::helpers::test_config(&app.db_url, data.path(), &[]);
+    let Err(err) = server::startup::Application::build(config).await else {
+        panic!("started with another monitoring key");
+    };
+    assert!(format!("{err:#}").contains("SHORTLIST_EO_KEY is not the key"), "{err:#}");
+}
+
 #[tokio::test]
 async fn tallies_follow_moves_stay_sealed_and_leave_with_the_purge_on_sqlite() {
     tallies_follow_moves_stay_sealed_and_leave_with_the_purge(Kind::Sqlite).await;
