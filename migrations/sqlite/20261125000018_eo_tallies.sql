@@ -13,7 +13,8 @@
 -- database alone a small count next to a known stage move cannot be read, so the tallies link
 -- no answer to an application where the answers table does not. Each write re-seals the whole
 -- row with a fresh nonce, so which count changed is not visible either. NULL: nothing counted
--- yet (a row is created first, then locked, so concurrent sends never lose a count). No
+-- yet (on PostgreSQL a row is created first, then locked, so concurrent sends never lose a
+-- count; SQLite has one writer at a time). No
 -- foreign key: like eo_responses, nothing here points at the hiring tables.
 CREATE TABLE eo_tallies (
     year       INTEGER NOT NULL CHECK (year BETWEEN 1970 AND 9999),

@@ -146,10 +146,11 @@ pub fn year_of(sent: DateTime<Utc>) -> i32 {
     sent.year()
 }
 
-/// Reads rows for update, creating missing ones empty first: concurrent writers on
-/// PostgreSQL then queue on the row locks (taken in key order) instead of both inserting and
-/// one count being lost. (On SQLite the transaction already holds the write lock.) Two
-/// statements whatever the number of rows; the tallies come back in the order of `keys`.
+/// Reads rows for update; the tallies come back in the order of `keys` (empty for a row not
+/// written yet). On PostgreSQL missing rows are created empty first, so concurrent writers
+/// queue on the row locks (taken in key order) instead of both inserting and one count being
+/// lost; SQLite's write transaction already holds the database's one write lock, so there it
+/// is one read. At most two statements whatever the number of rows.
 async fn locked(
     mut conn: Conn<'_>,
     key: &TallyKey,
@@ -170,13 +171,13 @@ async fn locked(
         "SELECT year, vacancy_id, sealed FROM {t} WHERE (year, vacancy_id) IN (VALUES {pairs}) \
          ORDER BY year, vacancy_id{lock}"
     );
-    on_conn!(conn.reborrow(), c => {
+    if let Conn::Postgres(c) = &mut conn {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(create.as_str()));
         for (year, vacancy) in keys {
             q = q.bind(*year).bind(*vacancy);
         }
-        q.execute(&mut *c).await.map(|_| ())
-    })?;
+        q.execute(&mut **c).await?;
+    }
     let rows: Vec<(i32, Uuid, Option<Vec<u8>>)> = on_conn!(conn, c => {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(read.as_str()));
         for (year, vacancy) in keys {
