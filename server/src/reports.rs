@@ -147,12 +147,7 @@ impl app::ports::Reports for StoreReports {
             .into_iter()
             .map(|(id, stage, outcome, reason, source, sent, decided)| {
                 let path = moves.remove(&id).unwrap_or_default();
-                let reached = path
-                    .iter()
-                    .map(|(s, _)| *s)
-                    .chain([Step::of_code(stage.as_deref())])
-                    .max()
-                    .unwrap_or(Step::Applied);
+                let reached = reports::furthest(stage.as_deref(), &path);
                 let hired = outcome.as_deref() == Some("hired");
                 FunnelFact {
                     reached,
@@ -341,7 +336,7 @@ pub async fn build_tallies(
             (ApplicationId::from_uuid(id), vacancy, sent, step)
         })
         .collect();
-    let built = crate::monitoring::tallies::build(tx.conn(), pseudonyms, &scope, now).await?;
+    crate::monitoring::tallies::build(tx.conn(), pseudonyms, &scope, now).await?;
     tx.commit().await?;
-    Ok(built)
+    Ok(true)
 }

@@ -91,6 +91,14 @@ impl Step {
     }
 }
 
+/// The furthest step an application has reached: the stage it is at now (its code), or any
+/// step it moved to before (`moves`, as for [`days_in_steps`]), whichever is further — a move
+/// back does not undo how far it got.
+#[must_use]
+pub fn furthest(stage: Option<&str>, moves: &[(Step, DateTime<Utc>)]) -> Step {
+    moves.iter().map(|(s, _)| *s).fold(Step::of_code(stage), Step::max)
+}
+
 /// The whole days an application spent in each step before its next move, from its moves in
 /// time order (the step each went to, and when). The last step has no end, so no figure.
 #[must_use]
@@ -572,6 +580,19 @@ mod tests {
             days_in_step: vec![(Step::Applied, 3)],
             purged: false,
         }
+    }
+
+    #[test]
+    fn the_furthest_step_counts_moves_back_as_no_step_back() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let moves = [
+            (Step::Sifted, at("2026-01-02T00:00:00Z")),
+            (Step::Interviewed, at("2026-01-09T00:00:00Z")),
+            (Step::Sifted, at("2026-01-10T00:00:00Z")),
+        ];
+        assert_eq!(furthest(Some("sift"), &moves), Step::Interviewed);
+        assert_eq!(furthest(Some("offer"), &moves), Step::Offered);
+        assert_eq!(furthest(None, &[]), Step::Applied);
     }
 
     #[test]

@@ -290,7 +290,7 @@ pub async fn erase_rows(
     ids: &[Uuid],
     pseudonymiser: &crate::monitoring::Pseudonymiser,
 ) -> Result<Erased, DbError> {
-    use app::domain::{ApplicationId, reports::Step};
+    use app::domain::ApplicationId;
     let mut erased = Erased::default();
     if ids.is_empty() {
         return Ok(erased);
@@ -335,14 +335,8 @@ pub async fn erase_rows(
         .iter()
         .filter_map(|l| {
             let sent_at = l.submitted_at?;
-            let furthest = moves
-                .get(&l.id)
-                .into_iter()
-                .flatten()
-                .map(|(step, _)| *step)
-                .chain([Step::of_code(l.stage.as_deref())])
-                .max()
-                .unwrap_or(Step::Applied);
+            let path = moves.get(&l.id).map_or(&[][..], Vec::as_slice);
+            let furthest = app::domain::reports::furthest(l.stage.as_deref(), path);
             Some((ApplicationId::from_uuid(l.id), l.vacancy_id, sent_at, furthest))
         })
         .collect();

@@ -370,22 +370,19 @@ pub async fn built(mut conn: Conn<'_>) -> Result<bool, DbError> {
 
 /// Builds the tallies from the answers already held, once per database: `scope` is every
 /// sent application held (its id, vacancy, send time and furthest step), read in the same
-/// transaction after [`built`] answered no. Returns whether it built them (no: they were
-/// built meanwhile).
+/// transaction after [`built`] answered no (which took the lock that keeps a second build
+/// out until this one commits).
 ///
 /// # Errors
 /// Database failure.
 #[tracing::instrument(skip_all)]
-pub async fn build(
+pub(crate) async fn build(
     mut conn: Conn<'_>,
     pseudonyms: &Pseudonymiser,
     scope: &[(ApplicationId, Uuid, DateTime<Utc>, Step)],
     now: DateTime<Utc>,
-) -> Result<bool, DbError> {
+) -> Result<(), DbError> {
     use futures::TryStreamExt as _;
-    if built(conn.reborrow()).await? {
-        return Ok(false);
-    }
     let built = tables(&conn).1;
     // pseudonym → (row, record key, furthest step, answers seen)
     let mut wanted: HashMap<[u8; 32], (usize, u8, Step, bool)> =
@@ -425,7 +422,7 @@ pub async fn build(
     let mark = format!("INSERT INTO {built} (id, built_at) VALUES (1, $1)");
     on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(mark))
         .bind(now).execute(&mut *c).await.map(|_| ()))?;
-    Ok(true)
+    Ok(())
 }
 
 /// One year's tallies, added up per part (job family) and still unprotected: only the number
