@@ -570,6 +570,10 @@ pub fn diversity_csv(r: &DiversityReport) -> String {
 mod tests {
     use super::*;
 
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
     fn fact(reached: Step, hired: bool, reason: Option<&str>, source: &str) -> FunnelFact {
         FunnelFact {
             reached,
@@ -584,7 +588,6 @@ mod tests {
 
     #[test]
     fn the_furthest_step_counts_moves_back_as_no_step_back() {
-        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         let moves = [
             (Step::Sifted, at("2026-01-02T00:00:00Z")),
             (Step::Interviewed, at("2026-01-09T00:00:00Z")),
@@ -617,7 +620,6 @@ mod tests {
 
     #[test]
     fn step_days_survive_their_stored_form() {
-        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         let moves = [
             (Step::Applied, at("2026-01-01T09:00:00Z")),
             (Step::Sifted, at("2026-01-04T10:00:00Z")),
