@@ -288,10 +288,17 @@ fn main() -> anyhow::Result<()> {
             ("SHORTLIST_LOG".to_owned(), "error".to_owned()),
         ]
         .into_iter()
-        // Settings to compare (e.g. SHORTLIST_DATABASE_MAX_CONNECTIONS) pass through.
-        .chain(std::env::vars().filter(|(k, _)| k == "SHORTLIST_DATABASE_MAX_CONNECTIONS"))
+        // Settings to compare (e.g. SHORTLIST_DATABASE_MAX_CONNECTIONS) pass through, and a
+        // log filter to study one run (`SHORTLIST_LOG=sqlx::query=debug … -- 1 1` lists every
+        // statement a submission runs).
+        .chain(std::env::vars().filter(|(k, _)| {
+            k == "SHORTLIST_DATABASE_MAX_CONNECTIONS" || k == "SHORTLIST_LOG"
+        }))
         .collect();
         let config = Config::from_sources(None, &env)?;
+        if std::env::var_os("SHORTLIST_LOG").is_some() {
+            server::telemetry::init(&config);
+        }
         let app = Application::build(config).await?;
         server::seed::seed_demo(&app.database(), chrono::Utc::now()).await?;
         let base = format!("http://{}", app.address());

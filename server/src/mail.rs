@@ -98,6 +98,22 @@ pub enum DeliveryError {
 pub trait Transport: Send + Sync {
     /// Delivers one message; `id` names it for file names and logs.
     async fn deliver(&self, id: Uuid, message: Message) -> Result<(), DeliveryError>;
+
+    /// How many messages the dispatcher may claim at once for this transport: as many as it
+    /// delivers well within the claim's lease. One by default (a relay may take its full
+    /// timeout over each).
+    fn batch(&self) -> usize {
+        1
+    }
+
+    /// Delivers several messages, answering for each in order. By default one after another.
+    async fn deliver_all(&self, messages: Vec<(Uuid, Message)>) -> Vec<Result<(), DeliveryError>> {
+        let mut outcomes = Vec::with_capacity(messages.len());
+        for (id, message) in messages {
+            outcomes.push(self.deliver(id, message).await);
+        }
+        outcomes
+    }
 }
 
 /// Writes each message to `<folder>/<id>.eml`, atomically (a reader never sees half a file).
@@ -114,16 +130,55 @@ impl FolderTransport {
     }
 }
 
+impl FolderTransport {
+    /// Writes the messages (blocking: run on the blocking pool). A folder that cannot be made
+    /// fails them all; otherwise each file succeeds or fails alone.
+    fn write_all(
+        folder: &std::path::Path,
+        messages: &[(Uuid, Vec<u8>)],
+    ) -> Vec<Result<(), DeliveryError>> {
+        let io =
+            |e: &std::io::Error| DeliveryError::Temporary(format!("writing file: {}", e.kind()));
+        if let Err(e) = std::fs::create_dir_all(folder) {
+            return messages.iter().map(|_| Err(io(&e))).collect();
+        }
+        messages
+            .iter()
+            .map(|(id, bytes)| {
+                let partial = folder.join(format!(".{id}.eml.partial"));
+                std::fs::write(&partial, bytes)
+                    .and_then(|()| std::fs::rename(&partial, folder.join(format!("{id}.eml"))))
+                    .map_err(|e| io(&e))
+            })
+            .collect()
+    }
+}
+
 #[async_trait]
 impl Transport for FolderTransport {
     async fn deliver(&self, id: Uuid, message: Message) -> Result<(), DeliveryError> {
-        let io =
-            |e: std::io::Error| DeliveryError::Temporary(format!("writing file: {}", e.kind()));
-        tokio::fs::create_dir_all(&self.folder).await.map_err(io)?;
-        let partial = self.folder.join(format!(".{id}.eml.partial"));
-        tokio::fs::write(&partial, message.formatted()).await.map_err(io)?;
-        tokio::fs::rename(&partial, self.folder.join(format!("{id}.eml"))).await.map_err(io)?;
-        Ok(())
+        self.deliver_all(vec![(id, message)])
+            .await
+            .pop()
+            .unwrap_or_else(|| Err(DeliveryError::Temporary("no outcome".into())))
+    }
+
+    /// Files are written in moments: a batch easily fits the lease.
+    fn batch(&self) -> usize {
+        64
+    }
+
+    /// Writes the whole batch in one trip to the blocking pool rather than three per message.
+    async fn deliver_all(&self, messages: Vec<(Uuid, Message)>) -> Vec<Result<(), DeliveryError>> {
+        let n = messages.len();
+        let formatted: Vec<(Uuid, Vec<u8>)> =
+            messages.into_iter().map(|(id, m)| (id, m.formatted())).collect();
+        let folder = self.folder.clone();
+        tokio::task::spawn_blocking(move || Self::write_all(&folder, &formatted))
+            .await
+            .unwrap_or_else(|_| {
+                (0..n).map(|_| Err(DeliveryError::Temporary("writer stopped".into()))).collect()
+            })
     }
 }
 
@@ -212,7 +267,8 @@ impl Dispatcher {
         Ok(Self { db, transport, from, clock, wake: outbox.wake.clone() })
     }
 
-    /// Delivers every message due now, one at a time.
+    /// Delivers every message due now, a batch at a time (the transport's [`Transport::batch`]):
+    /// one statement claims a batch, and one records all its deliveries.
     ///
     /// # Errors
     /// Database failure (delivery failures are recorded, not returned).
@@ -222,37 +278,55 @@ impl Dispatcher {
             let now = self.clock.now();
             let claimed = {
                 let mut conn = self.db.acquire().await?;
-                db::mail::claim_next(conn.conn(), now, now + LEASE).await?
+                db::mail::claim_due(conn.conn(), now, now + LEASE, self.transport.batch()).await?
             };
-            let Some(m) = claimed else { return Ok(pass) };
-            let outcome = match self.build(&m) {
-                Ok(message) => self.transport.deliver(m.id, message).await,
-                Err(e) => Err(e),
-            };
-            let now = self.clock.now();
-            let mut conn = self.db.acquire().await?;
-            match outcome {
-                Ok(()) => {
-                    db::mail::mark_sent(conn.conn(), m.id, now).await?;
-                    tracing::info!(message = %m.id, "mail delivered");
-                    pass.sent += 1;
+            if claimed.is_empty() {
+                return Ok(pass);
+            }
+            let mut outcomes: Vec<Option<Result<(), DeliveryError>>> = Vec::new();
+            let mut built = Vec::new();
+            for m in &claimed {
+                match self.build(m) {
+                    Ok(message) => {
+                        outcomes.push(None);
+                        built.push((m.id, message));
+                    }
+                    Err(e) => outcomes.push(Some(Err(e))),
                 }
-                Err(e) => {
-                    let (retry, text) = match &e {
-                        DeliveryError::Temporary(t) => (backoff(m.attempts + 1), t.as_str()),
-                        DeliveryError::Permanent(t) => (None, t.as_str()),
-                    };
-                    db::mail::mark_failed(conn.conn(), m.id, now, retry.map(|d| now + d), text)
-                        .await?;
-                    if retry.is_some() {
-                        tracing::warn!(message = %m.id, error = %e, "mail delivery failed; will retry");
-                        pass.retrying += 1;
-                    } else {
-                        tracing::error!(message = %m.id, error = %e, "mail delivery failed for good");
-                        pass.failed += 1;
+            }
+            let mut delivered = self.transport.deliver_all(built).await.into_iter();
+            let outcomes = outcomes.into_iter().map(|o| {
+                o.or_else(|| delivered.next())
+                    .unwrap_or_else(|| Err(DeliveryError::Temporary("no outcome".into())))
+            });
+            let now = self.clock.now();
+            let mut sent = Vec::new();
+            let mut conn = self.db.acquire().await?;
+            for (m, outcome) in claimed.iter().zip(outcomes) {
+                match outcome {
+                    Ok(()) => {
+                        tracing::info!(message = %m.id, "mail delivered");
+                        sent.push(m.id);
+                    }
+                    Err(e) => {
+                        let (retry, text) = match &e {
+                            DeliveryError::Temporary(t) => (backoff(m.attempts + 1), t.as_str()),
+                            DeliveryError::Permanent(t) => (None, t.as_str()),
+                        };
+                        db::mail::mark_failed(conn.conn(), m.id, now, retry.map(|d| now + d), text)
+                            .await?;
+                        if retry.is_some() {
+                            tracing::warn!(message = %m.id, error = %e, "mail delivery failed; will retry");
+                            pass.retrying += 1;
+                        } else {
+                            tracing::error!(message = %m.id, error = %e, "mail delivery failed for good");
+                            pass.failed += 1;
+                        }
                     }
                 }
             }
+            db::mail::mark_sent(conn.conn(), &sent, now).await?;
+            pass.sent += sent.len();
         }
     }
 

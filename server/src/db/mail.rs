@@ -1,8 +1,9 @@
 //! Queries for the mail outbox. Delivery rules (back-off, giving up) live in `mail`; these
 //! functions store, claim and record.
 //!
-//! Claiming is one conditional `UPDATE … RETURNING`, so several instances (or a dispatcher
-//! and `server outbox --send`) never deliver the same message twice at once.
+//! Claiming is one conditional `UPDATE … RETURNING` (of a batch of messages), so several
+//! instances (or a dispatcher and `server outbox --send`) never deliver the same message twice
+//! at once.
 
 use super::{Conn, DbError, on_conn};
 use chrono::{DateTime, Utc};
@@ -70,47 +71,69 @@ pub async fn insert(conn: Conn<'_>, m: &NewMessage, now: DateTime<Utc>) -> Resul
     Ok(())
 }
 
-/// Claims the message that has been due longest, for `lease` — long enough to deliver it; if
-/// the claimant dies, another takes it over when the lease ends.
+/// Claims up to `limit` messages, those due longest first, for `lease` — long enough to
+/// deliver them; if the claimant dies, another takes them over when the lease ends. One
+/// statement whatever the number, so a dispatcher catching up after a burst of sends does not
+/// pay a round trip per message.
 ///
 /// # Errors
 /// Database failure.
 #[tracing::instrument(skip_all)]
-pub async fn claim_next(
+pub async fn claim_due(
     conn: Conn<'_>,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
-) -> Result<Option<Claimed>, DbError> {
+    limit: usize,
+) -> Result<Vec<Claimed>, DbError> {
+    // The outer condition is checked again on each row as it is updated, so two claimants
+    // that chose the same rows cannot both take one (PostgreSQL re-reads a row it waited for).
     const SQL: &str = "UPDATE mail_outbox SET claimed_until = $2 \
-         WHERE id = (SELECT id FROM mail_outbox \
-                     WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
-                       AND (claimed_until IS NULL OR claimed_until <= $1) \
-                     ORDER BY next_attempt_at LIMIT 1) \
+         WHERE id IN (SELECT id FROM mail_outbox \
+                      WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
+                        AND (claimed_until IS NULL OR claimed_until <= $1) \
+                      ORDER BY next_attempt_at LIMIT $3) \
            AND (claimed_until IS NULL OR claimed_until <= $1) AND sent_at IS NULL \
          RETURNING id, created_at, to_addr, subject, body_text, attempts";
     type Row = (Uuid, DateTime<Utc>, String, String, Option<String>, i32);
-    let row: Option<Row> = on_conn!(conn, c => sqlx::query_as(SQL).bind(now).bind(lease_until)
-        .fetch_optional(&mut *c).await)?;
-    Ok(row.map(|(id, created_at, to, subject, body, attempts)| Claimed {
-        id,
-        created_at,
-        to,
-        subject,
-        body: body.unwrap_or_default(),
-        attempts: i64::from(attempts),
-    }))
+    let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
+    let mut rows: Vec<Row> = on_conn!(conn, c => sqlx::query_as(SQL).bind(now).bind(lease_until)
+        .bind(limit).fetch_all(&mut *c).await)?;
+    // RETURNING follows no ORDER BY: deliver in creation order all the same.
+    rows.sort_by_key(|r| (r.1, r.0));
+    Ok(rows
+        .into_iter()
+        .map(|(id, created_at, to, subject, body, attempts)| Claimed {
+            id,
+            created_at,
+            to,
+            subject,
+            body: body.unwrap_or_default(),
+            attempts: i64::from(attempts),
+        })
+        .collect())
 }
 
-/// Records a delivery and discards the body (its links are credentials).
+/// Records deliveries and discards the bodies (their links are credentials).
 ///
 /// # Errors
 /// Database failure.
 #[tracing::instrument(skip_all)]
-pub async fn mark_sent(conn: Conn<'_>, id: Uuid, at: DateTime<Utc>) -> Result<(), DbError> {
-    const SQL: &str = "UPDATE mail_outbox SET sent_at = $2, body_text = NULL, claimed_until = NULL, \
-                       attempts = attempts + 1, last_error = NULL WHERE id = $1";
-    on_conn!(conn, c => sqlx::query(SQL).bind(id).bind(at)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+pub async fn mark_sent(conn: Conn<'_>, ids: &[Uuid], at: DateTime<Utc>) -> Result<(), DbError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE mail_outbox SET sent_at = $1, body_text = NULL, claimed_until = NULL, \
+         attempts = attempts + 1, last_error = NULL WHERE id IN ({})",
+        super::placeholders(2, ids.len())
+    );
+    on_conn!(conn, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(at);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 

@@ -572,14 +572,63 @@ async fn a_claimed_message_is_not_delivered_twice(db: Database) {
     let now: chrono::DateTime<chrono::Utc> = "2026-11-23T09:00:00Z".parse().unwrap();
     let mut conn = db.acquire().await.unwrap();
     db::mail::insert(conn.conn(), &message("a@example.org"), now).await.unwrap();
-    let first = db::mail::claim_next(conn.conn(), now, now + Duration::minutes(2)).await.unwrap();
-    assert!(first.is_some());
-    let second = db::mail::claim_next(conn.conn(), now, now + Duration::minutes(2)).await.unwrap();
-    assert!(second.is_none(), "held by the first claimant");
+    let first =
+        db::mail::claim_due(conn.conn(), now, now + Duration::minutes(2), 10).await.unwrap();
+    assert_eq!(first.len(), 1);
+    let second =
+        db::mail::claim_due(conn.conn(), now, now + Duration::minutes(2), 10).await.unwrap();
+    assert!(second.is_empty(), "held by the first claimant");
     let later = now + Duration::minutes(3);
     let taken_over =
-        db::mail::claim_next(conn.conn(), later, later + Duration::minutes(2)).await.unwrap();
-    assert!(taken_over.is_some(), "a dead claimant's lease runs out");
+        db::mail::claim_due(conn.conn(), later, later + Duration::minutes(2), 10).await.unwrap();
+    assert_eq!(taken_over.len(), 1, "a dead claimant's lease runs out");
+}
+
+/// More messages than one batch, one of them to a bad address, delivered to `.eml` files: every
+/// good one arrives once (the bad one alone fails), no half-written file is left, and every
+/// body is discarded.
+async fn outbox_delivers_in_batches_and_fails_only_the_bad_message(db: Database) {
+    let clock = super::helpers::TestClock::at("2026-11-23T09:00:00Z");
+    let folder = tempfile::tempdir().unwrap();
+    let transport = Arc::new(server::mail::FolderTransport::new(folder.path().join("mail")));
+    let outbox = Outbox::new();
+    let d = Dispatcher::new(
+        db.clone(),
+        &outbox,
+        transport.clone(),
+        "Shortlist <no-reply@example.org>",
+        clock.clone(),
+    )
+    .unwrap();
+    let total = transport.batch() * 2 + 3;
+    let mut good = Vec::new();
+    {
+        let mut conn = db.acquire().await.unwrap();
+        for i in 0..total {
+            let m = message(if i == 70 { "not an address" } else { "someone@example.org" });
+            outbox.store(conn.conn(), &m, clock_now(&clock)).await.unwrap();
+            if i != 70 {
+                good.push(m.id);
+            }
+        }
+    }
+    let pass = d.run_once().await.unwrap();
+    assert_eq!((pass.sent, pass.failed, pass.retrying), (total - 1, 1, 0));
+    let mut files: Vec<String> = std::fs::read_dir(folder.path().join("mail"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut expected: Vec<String> = good.iter().map(|id| format!("{id}.eml")).collect();
+    expected.sort();
+    assert_eq!(files, expected, "each good message once, nothing partial");
+    assert_eq!(d.run_once().await.unwrap(), server::mail::Pass::default(), "nothing twice");
+    let mut conn = db.acquire().await.unwrap();
+    let rows = db::mail::recent(conn.conn(), 500).await.unwrap();
+    assert_eq!(rows.len(), total);
+    assert!(
+        rows.iter().all(|r| r.body.is_none() && (r.sent_at.is_some() != r.failed_at.is_some()))
+    );
 }
 
 fn clock_now(clock: &super::helpers::TestClock) -> chrono::DateTime<chrono::Utc> {
@@ -591,6 +640,7 @@ conformance!(
     outbox_retries_with_back_off_then_delivers,
     outbox_gives_up_on_permanent_failures_and_bad_addresses,
     a_claimed_message_is_not_delivered_twice,
+    outbox_delivers_in_batches_and_fails_only_the_bad_message,
 );
 
 /// A one-connection SMTP relay that answers RCPT with `rcpt_reply` and returns what it
