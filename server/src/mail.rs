@@ -268,7 +268,8 @@ impl Dispatcher {
     }
 
     /// Delivers every message due now, a batch at a time (the transport's [`Transport::batch`]):
-    /// one statement claims a batch, and one records all its deliveries.
+    /// one statement claims a batch, and one records all its deliveries. Stops after a batch
+    /// shorter than the limit (nothing more was due).
     ///
     /// # Errors
     /// Database failure (delivery failures are recorded, not returned).
@@ -283,6 +284,9 @@ impl Dispatcher {
             if claimed.is_empty() {
                 return Ok(pass);
             }
+            // A short batch took everything due when it was claimed; what is stored later
+            // wakes the dispatcher again, so no second (empty) claim is needed to find out.
+            let last = claimed.len() < self.transport.batch();
             let mut outcomes: Vec<Option<Result<(), DeliveryError>>> = Vec::new();
             let mut built = Vec::new();
             for m in &claimed {
@@ -327,6 +331,9 @@ impl Dispatcher {
             }
             db::mail::mark_sent(conn.conn(), &sent, now).await?;
             pass.sent += sent.len();
+            if last {
+                return Ok(pass);
+            }
         }
     }
 

@@ -113,15 +113,15 @@ impl StoreApplying {
         self.settings.public_url.join(path).map_or_else(|_| String::new(), |u| u.to_string())
     }
 
-    /// The draft behind `id` and `secret`, locked for the transaction; `NotFound` for a wrong
-    /// secret or id alike.
+    /// The draft behind `id` and `secret` with its vacancy's facts, locked when `conn` is a
+    /// transaction's; `NotFound` for a wrong secret or id alike.
     async fn load(
-        tx: &mut db::Tx,
+        conn: db::Conn<'_>,
         id: ApplicationId,
         secret: &str,
     ) -> Result<ApplicationRow, AppError> {
         let digest = digest_of(secret).ok_or(AppError::NotFound)?;
-        applications::find(tx.conn(), id.as_uuid(), &digest)
+        applications::find(conn, id.as_uuid(), &digest)
             .await
             .map_err(AppError::internal)?
             .ok_or(AppError::NotFound)
@@ -129,23 +129,19 @@ impl StoreApplying {
 
     /// A draft that may still be changed at `now`: still a draft, vacancy still open.
     async fn load_open(
-        tx: &mut db::Tx,
+        conn: db::Conn<'_>,
         id: ApplicationId,
         secret: &str,
         now: DateTime<Utc>,
     ) -> Result<ApplicationRow, AppError> {
-        let row = Self::load(tx, id, secret).await?;
+        let row = Self::load(conn, id, secret).await?;
         if row.status != Status::Draft.code() {
             return Err(AppError::field(
                 "sent",
                 "This application has already been sent and cannot be changed.",
             ));
         }
-        let vacancy = applications::vacancy(tx.conn(), row.vacancy_id)
-            .await
-            .map_err(AppError::internal)?
-            .ok_or(AppError::NotFound)?;
-        if !vacancy.open_at(now) {
+        if !row.vacancy().open_at(now) {
             return Err(closed());
         }
         Ok(row)
@@ -223,9 +219,12 @@ impl StoreApplying {
         now: DateTime<Utc>,
     ) -> Result<Step, AppError> {
         let mut tx = self.db.begin().await.map_err(AppError::internal)?;
-        let row = Self::load_open(&mut tx, id, secret, now).await?;
+        let row = Self::load_open(tx.conn(), id, secret, now).await?;
         let app_id = id.as_uuid();
         let today = time::to_uk(now).0.date();
+        // Only the first page can store a message (the resume link); the dispatcher is woken
+        // for that alone, not for every page saved.
+        let mut mail_stored = false;
         let next = match input {
             PageInput::AboutYou(raw) => match raw.validate() {
                 Err(p) => {
@@ -236,12 +235,7 @@ impl StoreApplying {
                         .await
                         .map_err(AppError::internal)?;
                     if row.resume_sent_to.as_deref() != Some(about.email.as_str()) {
-                        let title = applications::vacancy(tx.conn(), row.vacancy_id)
-                            .await
-                            .map_err(AppError::internal)?
-                            .map(|v| v.title)
-                            .unwrap_or_default();
-                        let mail = self.resume_mail(&about.email, &title, id, secret);
+                        let mail = self.resume_mail(&about.email, &row.vacancy_title, id, secret);
                         self.outbox
                             .store(tx.conn(), &mail, now)
                             .await
@@ -249,6 +243,7 @@ impl StoreApplying {
                         applications::set_resume_sent(tx.conn(), app_id, &about.email)
                             .await
                             .map_err(AppError::internal)?;
+                        mail_stored = true;
                     }
                     Step::Eligibility
                 }
@@ -390,7 +385,9 @@ impl StoreApplying {
             }
         };
         tx.commit().await.map_err(AppError::internal)?;
-        self.outbox.wake();
+        if mail_stored {
+            self.outbox.wake();
+        }
         Ok(next)
     }
 }
@@ -434,7 +431,7 @@ impl Applying for StoreApplying {
         now: DateTime<Utc>,
     ) -> Result<ApplicationView, AppError> {
         let mut tx = self.db.begin().await.map_err(AppError::internal)?;
-        let row = Self::load(&mut tx, id, secret).await?;
+        let row = Self::load(tx.conn(), id, secret).await?;
         let view = self.build_view(&mut tx, row, now).await?;
         tx.commit().await.map_err(AppError::internal)?;
         Ok(view)
@@ -459,11 +456,10 @@ impl Applying for StoreApplying {
         now: DateTime<Utc>,
     ) -> Result<Step, AppError> {
         // Check the draft first, so nothing is uploaded for a wrong secret or a closed vacancy.
+        // A plain read: the write below checks again once the file is in.
         let row = {
-            let mut tx = self.db.begin().await.map_err(AppError::internal)?;
-            let row = Self::load_open(&mut tx, id, secret, now).await?;
-            tx.commit().await.map_err(AppError::internal)?;
-            row
+            let mut conn = self.db.acquire().await.map_err(AppError::internal)?;
+            Self::load_open(conn.conn(), id, secret, now).await?
         };
         let mut problems = Vec::new();
         let mut stored = None;
@@ -508,7 +504,7 @@ impl Applying for StoreApplying {
         }
         let mut tx = self.db.begin().await.map_err(AppError::internal)?;
         // The draft may have been sent or closed while the file streamed in.
-        if let Err(e) = Self::load_open(&mut tx, id, secret, now).await {
+        if let Err(e) = Self::load_open(tx.conn(), id, secret, now).await {
             if let Some((doc, ..)) = stored {
                 self.documents.delete(doc).await.map_err(AppError::internal)?;
             }
@@ -555,7 +551,7 @@ impl Applying for StoreApplying {
         now: DateTime<Utc>,
     ) -> Result<Reference, AppError> {
         let mut tx = self.db.begin().await.map_err(AppError::internal)?;
-        let row = Self::load(&mut tx, id, secret).await?;
+        let row = Self::load(tx.conn(), id, secret).await?;
         if row.status == Status::Submitted.code() {
             // A second press of "send", or a retried request: the same application, once.
             return row

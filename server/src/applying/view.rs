@@ -14,10 +14,7 @@ impl StoreApplying {
         now: DateTime<Utc>,
     ) -> Result<ApplicationView, AppError> {
         let id = ApplicationId::from_uuid(row.id);
-        let vacancy = applications::vacancy(tx.conn(), row.vacancy_id)
-            .await
-            .map_err(AppError::internal)?
-            .ok_or(AppError::NotFound)?;
+        let vacancy = row.vacancy();
         let criteria =
             applications::criteria(tx.conn(), row.vacancy_id).await.map_err(AppError::internal)?;
         let stored_answers =

@@ -122,10 +122,26 @@ pub struct ApplicationRow {
     pub draft_input: Option<String>,
     pub resume_sent_to: Option<String>,
     pub updated_at: DateTime<Utc>,
+    pub vacancy_title: String,
+    pub vacancy_status: String,
+    pub vacancy_closes_at: DateTime<Utc>,
 }
 
-/// The application with this id, if `token_digest` is its secret's digest. Locks the row on
-/// PostgreSQL (inside a transaction), so two saves of one draft run one after the other.
+impl ApplicationRow {
+    /// Its vacancy's facts, read in the same query as the application.
+    #[must_use]
+    pub fn vacancy(&self) -> VacancyFacts {
+        VacancyFacts {
+            title: self.vacancy_title.clone(),
+            status: self.vacancy_status.clone(),
+            closes_at: self.vacancy_closes_at,
+        }
+    }
+}
+
+/// The application with this id, if `token_digest` is its secret's digest, with its vacancy's
+/// facts (one query: every page needs both). Locks the application's row, not the vacancy's,
+/// on PostgreSQL (inside a transaction), so two saves of one draft run one after the other.
 ///
 /// # Errors
 /// Database failure.
@@ -135,28 +151,27 @@ pub async fn find(
     id: Uuid,
     token_digest: &[u8],
 ) -> Result<Option<ApplicationRow>, DbError> {
-    const COLUMNS: &str = "id, vacancy_id, status, reference, full_name, preferred_name, email, phone, \
-        contact_method, right_to_work, notice_period, earliest_start, salary_expectation, \
-        covering_statement, source, source_other, adjustments_needed, adjustments, monitoring_done, \
-        draft_input, resume_sent_to, updated_at";
+    const COLUMNS: &str = "a.id, a.vacancy_id, a.status, a.reference, a.full_name, a.preferred_name, \
+        a.email, a.phone, a.contact_method, a.right_to_work, a.notice_period, a.earliest_start, \
+        a.salary_expectation, a.covering_statement, a.source, a.source_other, a.adjustments_needed, \
+        a.adjustments, a.monitoring_done, a.draft_input, a.resume_sent_to, a.updated_at, \
+        v.title AS vacancy_title, v.status AS vacancy_status, v.closes_at AS vacancy_closes_at";
+    const FROM: &str = "FROM applications a JOIN vacancies v ON v.id = a.vacancy_id \
+        WHERE a.id = $1 AND a.draft_token = $2 AND a.purging_at IS NULL";
     Ok(match conn {
         Conn::Sqlite(c) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM applications WHERE id = $1 AND draft_token = $2 AND purging_at IS NULL"
-            )))
-            .bind(id)
-            .bind(token_digest)
-            .fetch_optional(&mut *c)
-            .await?
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} {FROM}")))
+                .bind(id)
+                .bind(token_digest)
+                .fetch_optional(&mut *c)
+                .await?
         }
         Conn::Postgres(c) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM applications WHERE id = $1 AND draft_token = $2 AND purging_at IS NULL FOR UPDATE"
-            )))
-            .bind(id)
-            .bind(token_digest)
-            .fetch_optional(&mut *c)
-            .await?
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} {FROM} FOR UPDATE OF a")))
+                .bind(id)
+                .bind(token_digest)
+                .fetch_optional(&mut *c)
+                .await?
         }
     })
 }

@@ -35,7 +35,8 @@ pub async fn state(conn: Conn<'_>, application: Uuid) -> Result<KeyState, DbErro
     })
 }
 
-/// Stores a wrapped key unless the application already has one (live or destroyed).
+/// Stores a wrapped key unless the application already has one (live or destroyed); whether
+/// this one was stored.
 ///
 /// # Errors
 /// Database failure.
@@ -44,14 +45,14 @@ pub async fn insert_if_absent(
     conn: Conn<'_>,
     application: Uuid,
     wrapped: &[u8],
-) -> Result<(), DbError> {
+) -> Result<bool, DbError> {
     const SQL: &str = "INSERT INTO application_keys (application_id, wrapped_key, created_at) \
                        VALUES ($1, $2, $3) ON CONFLICT (application_id) DO NOTHING";
     let now = Utc::now();
-    on_conn!(conn, c => {
+    let n = on_conn!(conn, c => {
         sqlx::query(SQL).bind(application).bind(wrapped).bind(now).execute(&mut *c).await.map(|r| r.rows_affected())
     })?;
-    Ok(())
+    Ok(n == 1)
 }
 
 /// Destroys the key: the wrapped bytes are overwritten by NULL. Idempotent; a key that never

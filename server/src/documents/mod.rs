@@ -109,6 +109,9 @@ impl std::fmt::Debug for Documents {
 
 /// How many object-store part uploads may be in flight per document.
 const UPLOAD_CONCURRENCY: usize = 2;
+/// The size of one stored part (S3's smallest but the last): a document up to this size is
+/// stored in one write, a larger one in parts of this size.
+pub const PART: usize = 5 * 1024 * 1024;
 
 impl Documents {
     /// Builds the document service.
@@ -140,8 +143,10 @@ impl Documents {
                 let key = DataKey::generate();
                 let wrapped = self.master.wrap(&key, application.as_bytes());
                 // Two uploads for one application may race to create its key: the insert
-                // keeps the first, and both then read back the same stored key.
-                db::keys::insert_if_absent(conn.conn(), application, &wrapped).await?;
+                // keeps the first, and the one whose insert did not take reads that one back.
+                if db::keys::insert_if_absent(conn.conn(), application, &wrapped).await? {
+                    return Ok(key);
+                }
                 match db::keys::state(conn.conn(), application).await? {
                     KeyState::Live(stored) => {
                         Ok(self.master.unwrap_key(&stored, application.as_bytes())?)
@@ -164,7 +169,9 @@ impl Documents {
     }
 
     /// Encrypts and stores a document from a stream, returning its reference and plaintext
-    /// size. Memory use is bounded by the chunk and part sizes, not the document size.
+    /// size. Memory use is bounded by the part size ([`PART`]), not the document size: a
+    /// document that fits in one part is stored with a single write (most CVs), a larger one
+    /// goes up part by part.
     ///
     /// # Errors
     /// The key was destroyed, the source failed, or storage failed (nothing is left behind).
@@ -179,17 +186,49 @@ impl Documents {
         let key = self.key_for_writing(application).await?;
         let doc = DocumentRef { application, document: Uuid::new_v4() };
         let path = doc.path();
-        let upload = self.store.put_multipart(&path).await?;
-        let mut writer = WriteMultipart::new(upload);
-        match Self::write_sealed(&mut writer, &key, &path, source).await {
-            Ok(size) => {
-                writer.finish().await?;
+        let (mut sealer, header) = Sealer::new(&key, path.as_ref().as_bytes());
+        // Sealed bytes wait here until a part is full; only then does a multipart upload start.
+        let mut pending = header;
+        let mut writer: Option<WriteMultipart> = None;
+        let mut size = 0u64;
+        let mut source = std::pin::pin!(source);
+        let streamed: Result<(), DocumentError> = async {
+            while let Some(piece) = source.next().await {
+                let piece = piece.map_err(DocumentError::Source)?;
+                size += piece.len() as u64;
+                pending.extend_from_slice(&sealer.push(&piece)?);
+                if pending.len() >= PART {
+                    let w = match writer.as_mut() {
+                        Some(w) => w,
+                        None => writer.insert(WriteMultipart::new_with_chunk_size(
+                            self.store.put_multipart(&path).await?,
+                            PART,
+                        )),
+                    };
+                    w.wait_for_capacity(UPLOAD_CONCURRENCY).await?;
+                    w.write(&std::mem::take(&mut pending));
+                }
+            }
+            pending.extend_from_slice(&sealer.finish()?);
+            Ok(())
+        }
+        .await;
+        match (streamed, writer) {
+            (Ok(()), None) => {
+                self.store.put(&path, Bytes::from(pending).into()).await?;
                 Ok((doc, size))
             }
-            Err(e) => {
+            (Ok(()), Some(mut w)) => {
+                w.write(&pending);
+                w.finish().await?;
+                Ok((doc, size))
+            }
+            (Err(e), writer) => {
                 // Best effort: a failed abort leaves an incomplete upload that the store
                 // expires; the object itself was never completed, so nothing is readable.
-                let _ = writer.abort().await;
+                if let Some(w) = writer {
+                    let _ = w.abort().await;
+                }
                 Err(e)
             }
         }
@@ -241,32 +280,6 @@ impl Documents {
                 Ok(Err(refusal))
             }
         }
-    }
-
-    async fn write_sealed<S>(
-        writer: &mut WriteMultipart,
-        key: &DataKey,
-        path: &ObjectPath,
-        source: S,
-    ) -> Result<u64, DocumentError>
-    where
-        S: Stream<Item = Result<Bytes, std::io::Error>> + Send,
-    {
-        let (mut sealer, header) = Sealer::new(key, path.as_ref().as_bytes());
-        writer.write(&header);
-        let mut size = 0u64;
-        let mut source = std::pin::pin!(source);
-        while let Some(piece) = source.next().await {
-            let piece = piece.map_err(DocumentError::Source)?;
-            size += piece.len() as u64;
-            let sealed = sealer.push(&piece)?;
-            if !sealed.is_empty() {
-                writer.wait_for_capacity(UPLOAD_CONCURRENCY).await?;
-                writer.write(&sealed);
-            }
-        }
-        writer.write(&sealer.finish()?);
-        Ok(size)
     }
 
     /// Reads and decrypts a document as a stream. The first chunk is authenticated before

@@ -160,19 +160,19 @@ async fn data_keys_are_created_once_and_destroyed_for_good(db: Database) {
     let app = Uuid::new_v4();
     let mut conn = db.acquire().await.unwrap();
     assert_eq!(keys::state(conn.conn(), app).await.unwrap(), KeyState::Missing);
-    keys::insert_if_absent(conn.conn(), app, b"first").await.unwrap();
-    keys::insert_if_absent(conn.conn(), app, b"second").await.unwrap();
+    assert!(keys::insert_if_absent(conn.conn(), app, b"first").await.unwrap(), "stored");
+    assert!(!keys::insert_if_absent(conn.conn(), app, b"second").await.unwrap(), "kept the first");
     assert_eq!(keys::state(conn.conn(), app).await.unwrap(), KeyState::Live(b"first".to_vec()));
     keys::destroy(conn.conn(), app, at("2026-11-23T09:00:00Z")).await.unwrap();
     keys::destroy(conn.conn(), app, at("2026-11-24T09:00:00Z")).await.unwrap();
     assert_eq!(keys::state(conn.conn(), app).await.unwrap(), KeyState::Destroyed);
     // A destroyed key can never be replaced by a fresh one.
-    keys::insert_if_absent(conn.conn(), app, b"third").await.unwrap();
+    assert!(!keys::insert_if_absent(conn.conn(), app, b"third").await.unwrap());
     assert_eq!(keys::state(conn.conn(), app).await.unwrap(), KeyState::Destroyed);
     // Destroying a key that never existed also blocks creating one later.
     let never = Uuid::new_v4();
     keys::destroy(conn.conn(), never, at("2026-11-23T09:00:00Z")).await.unwrap();
-    keys::insert_if_absent(conn.conn(), never, b"late").await.unwrap();
+    assert!(!keys::insert_if_absent(conn.conn(), never, b"late").await.unwrap());
     assert_eq!(keys::state(conn.conn(), never).await.unwrap(), KeyState::Destroyed);
 }
 

@@ -163,4 +163,12 @@ async fn a_failed_upload_leaves_nothing_readable(kind: Kind) {
     assert!(matches!(docs.put(app, source).await, Err(DocumentError::Source(_))));
     let listed: Vec<_> = store.list(None).try_collect().await.unwrap();
     assert!(listed.is_empty(), "a partial object was left behind: {listed:?}");
+    // The same after the first part went up (a document larger than one write).
+    let source = stream::iter(vec![
+        Ok(Bytes::from(vec![1u8; server::documents::PART + CHUNK])),
+        Err(std::io::Error::other("connection reset")),
+    ]);
+    assert!(matches!(docs.put(app, source).await, Err(DocumentError::Source(_))));
+    let listed: Vec<_> = store.list(None).try_collect().await.unwrap();
+    assert!(listed.is_empty(), "a partial multipart object was left behind: {listed:?}");
 }
