@@ -9,7 +9,10 @@
 //! 2. **submissions** — applicants whose drafts are already filled in send their CV (a 100 KB
 //!    PDF: sniffed, encrypted, stored) and then their application (the conditional send, the
 //!    receipt and portal link stored with it): the two requests that make a submission;
-//! 3. **journeys** — the whole journey, start to send, 12 requests per application.
+//! 3. **journeys** — the whole journey, start to send, 12 requests per application;
+//! 4. **transport** — the same two requests of a submission, byte for byte, sent to a bare
+//!    axum server in the same process that reads the upload to the end and answers as
+//!    Shortlist does: what HTTP alone costs a submission on this machine, the floor under it.
 //!
 //! Prints throughput and p50/p99 latencies for each, and ratios against the baseline.
 //! Run: `cargo bench -p server --bench submissions` (optionally `-- <applicants> <concurrency>`).
@@ -171,19 +174,7 @@ impl Client {
 
     /// The two requests of a submission: the CV with the statement, then the send.
     async fn submit(&self, d: &Draft, pdf: &[u8]) {
-        let mut body = Vec::with_capacity(pdf.len() + 1024);
-        for (name, value) in [
-            ("application", d.id.as_str()),
-            ("covering_statement", "A statement for the benchmark."),
-        ] {
-            body.extend_from_slice(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
-        }
-        body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"cv\"; filename=\"cv.pdf\"\r\nContent-Type: application/pdf\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(pdf);
-        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let body = upload_body(d, pdf);
         let res = self
             .post(
                 "/api/apply-cv",
@@ -199,6 +190,62 @@ impl Client {
         );
         self.page(d, "apply-submit", &[("declaration", "yes")]).await;
     }
+}
+
+/// The multipart body of the CV page: the draft, a statement and the PDF.
+fn upload_body(d: &Draft, pdf: &[u8]) -> Vec<u8> {
+    let mut body = Vec::with_capacity(pdf.len() + 1024);
+    for (name, value) in
+        [("application", d.id.as_str()), ("covering_statement", "A statement for the benchmark.")]
+    {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"cv\"; filename=\"cv.pdf\"\r\nContent-Type: application/pdf\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(pdf);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// A bare HTTP server with the two routes of a submission and no application behind them:
+/// the upload is read to its end and both answer with a redirect, as Shortlist's do.
+async fn bare_server() -> anyhow::Result<(String, tokio::sync::oneshot::Sender<()>)> {
+    use axum::{http::StatusCode, routing::post};
+    use futures::StreamExt as _;
+    let app = axum::Router::new()
+        .route(
+            "/api/apply-cv",
+            post(|body: axum::body::Body| async move {
+                let mut stream = body.into_data_stream();
+                let mut n = 0usize;
+                while let Some(Ok(piece)) = stream.next().await {
+                    n += piece.len();
+                }
+                (StatusCode::SEE_OTHER, [("location", "/apply/x/answers")], n.to_string())
+            }),
+        )
+        .route(
+            "/api/apply-submit",
+            post(|_: String| async { (StatusCode::SEE_OTHER, [("location", "/apply/x/sent")]) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    Ok((base, stop))
 }
 
 /// Latency figures of one phase.
@@ -360,12 +407,32 @@ fn main() -> anyhow::Result<()> {
         })
         .await;
 
+        let (bare, bare_stop) = bare_server().await?;
+        let bare = std::sync::Arc::new(Client {
+            http: client.http.clone(),
+            base: bare,
+            next_year: client.next_year.clone(),
+        });
+        let (c, p, d) = (bare.clone(), pdf.clone(), drafts.clone());
+        let transport = run("transport", applicants, concurrency, move |i| {
+            let (c, p, d) = (c.clone(), p.clone(), d.clone());
+            async move { c.submit(&d[i], &p).await }
+        })
+        .await;
+        let _ = bare_stop.send(());
+
         println!();
         baseline.print(None);
         submissions.print(Some(&baseline));
         journeys.print(Some(&baseline));
+        transport.print(Some(&baseline));
         println!(
-            "\nsubmission = CV upload ({} B, sniffed, encrypted, stored) + send; journey = 12 requests, start to send",
+            "\nsubmissions reach {:.0}% of the rate HTTP alone allows the same two requests",
+            100.0 * submissions.per_second() / transport.per_second()
+        );
+        println!(
+            "submission = CV upload ({} B, sniffed, encrypted, stored) + send; journey = 12 requests, start to send; \
+             transport = the submission's two requests to a server that only reads them",
             pdf.len()
         );
         let _ = stop.send(());

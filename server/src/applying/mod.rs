@@ -420,6 +420,8 @@ impl Applying for StoreApplying {
         )
         .await
         .map_err(AppError::internal)?;
+        // The key its CV will be sealed with, made now so the upload only has to read it.
+        self.documents.create_key(tx.conn(), id.as_uuid()).await.map_err(AppError::internal)?;
         tx.commit().await.map_err(AppError::internal)?;
         Ok((id, token.expose().to_owned()))
     }

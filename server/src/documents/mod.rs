@@ -131,6 +131,16 @@ impl Documents {
         }
     }
 
+    /// Creates the application's data key on `conn` (the caller's transaction), so its first
+    /// upload only has to read it. A key already there is kept.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn create_key(&self, conn: db::Conn<'_>, application: Uuid) -> Result<(), DbError> {
+        let wrapped = self.master.wrap(&DataKey::generate(), application.as_bytes());
+        db::keys::insert_if_absent(conn, application, &wrapped).await.map(|_| ())
+    }
+
     /// The application's data key, created (and stored wrapped) on first use.
     async fn key_for_writing(&self, application: Uuid) -> Result<DataKey, DocumentError> {
         let mut conn = self.db.acquire().await?;
