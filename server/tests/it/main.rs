@@ -52,6 +52,7 @@ mod conformance;
 mod decisions;
 mod documents;
 mod http;
+mod outbox;
 mod portal;
 mod purge_kill;
 mod purge_runs;
